@@ -226,7 +226,7 @@ pub struct Example {
     pub format: String,
     /// Fields the decoded value must have (others may be present too).
     #[serde(default)]
-    pub fields: BTreeMap<String, Scalar>,
+    pub fields: BTreeMap<String, Value>,
     /// For an invalid value: the exact error message it must give.
     #[serde(default)]
     pub error: String,
@@ -238,9 +238,9 @@ pub struct Example {
     pub source: String,
 }
 
-/// A field value in a rule file: text, a whole number or a flag.
+/// A field value: text, a whole number or a flag (in rule-file examples and decoded results).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scalar {
+pub enum Value {
     /// Text.
     Text(String),
     /// A whole number.
@@ -249,19 +249,19 @@ pub enum Scalar {
     Bool(bool),
 }
 
-impl std::fmt::Display for Scalar {
+impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Scalar::Text(s) => f.write_str(s),
-            Scalar::Int(n) => write!(f, "{n}"),
-            Scalar::Bool(b) => write!(f, "{b}"),
+            Value::Text(s) => f.write_str(s),
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
         }
     }
 }
 
 /// The tagged form postcard needs; human-readable formats (TOML, JSON, JS) use the plain value.
 #[derive(Serialize, Deserialize)]
-enum TaggedScalar {
+enum TaggedValue {
     Text(String),
     Int(i64),
     Bool(bool),
@@ -269,38 +269,38 @@ enum TaggedScalar {
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum PlainScalar {
+enum PlainValue {
     Int(i64),
     Bool(bool),
     Text(String),
 }
 
-impl Serialize for Scalar {
+impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match (self, s.is_human_readable()) {
-            (Scalar::Text(t), true) => s.serialize_str(t),
-            (Scalar::Int(n), true) => s.serialize_i64(*n),
-            (Scalar::Bool(b), true) => s.serialize_bool(*b),
-            (Scalar::Text(t), false) => TaggedScalar::Text(t.clone()).serialize(s),
-            (Scalar::Int(n), false) => TaggedScalar::Int(*n).serialize(s),
-            (Scalar::Bool(b), false) => TaggedScalar::Bool(*b).serialize(s),
+            (Value::Text(t), true) => s.serialize_str(t),
+            (Value::Int(n), true) => s.serialize_i64(*n),
+            (Value::Bool(b), true) => s.serialize_bool(*b),
+            (Value::Text(t), false) => TaggedValue::Text(t.clone()).serialize(s),
+            (Value::Int(n), false) => TaggedValue::Int(*n).serialize(s),
+            (Value::Bool(b), false) => TaggedValue::Bool(*b).serialize(s),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Scalar {
+impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
-            Ok(match PlainScalar::deserialize(d)? {
-                PlainScalar::Int(n) => Scalar::Int(n),
-                PlainScalar::Bool(b) => Scalar::Bool(b),
-                PlainScalar::Text(t) => Scalar::Text(t),
+            Ok(match PlainValue::deserialize(d)? {
+                PlainValue::Int(n) => Value::Int(n),
+                PlainValue::Bool(b) => Value::Bool(b),
+                PlainValue::Text(t) => Value::Text(t),
             })
         } else {
-            Ok(match TaggedScalar::deserialize(d)? {
-                TaggedScalar::Text(t) => Scalar::Text(t),
-                TaggedScalar::Int(n) => Scalar::Int(n),
-                TaggedScalar::Bool(b) => Scalar::Bool(b),
+            Ok(match TaggedValue::deserialize(d)? {
+                TaggedValue::Text(t) => Value::Text(t),
+                TaggedValue::Int(n) => Value::Int(n),
+                TaggedValue::Bool(b) => Value::Bool(b),
             })
         }
     }
@@ -308,4 +308,27 @@ impl<'de> Deserialize<'de> for Scalar {
 
 fn full_confidence() -> f64 {
     1.0
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl VendorRules {
+    /// Reads the `file` of every table (relative to `dir`) into its `columns` and `rows`.
+    pub fn load_table_files(&mut self, dir: &std::path::Path) -> Result<(), String> {
+        for (name, table) in &mut self.tables {
+            if table.file.is_empty() {
+                continue;
+            }
+            let path = dir.join(&table.file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("tables.{name}.file: cannot read {}: {e}", path.display()))?;
+            let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+            let header = lines
+                .next()
+                .ok_or_else(|| format!("tables.{name}.file: {} has no header line", path.display()))?;
+            table.columns = header.split('\t').map(str::to_string).collect();
+            table.rows = lines.map(|l| l.split('\t').map(|c| c.trim().to_string()).collect()).collect();
+            table.file.clear();
+        }
+        Ok(())
+    }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test serialkit has, installing what is missing first. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchain components"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --no-default-features -- -D warnings
+
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+
+step "rule files"
+cargo run --quiet -- lint-rules vendors
+
+step "rust tests (unit, integration, doc)"
+cargo test --no-fail-fast

@@ -1,0 +1,227 @@
+//! Check-character algorithms, by the names rule files use.
+//!
+//! Each algorithm computes the check character(s) for a body; [`Algorithm::verify`] compares them with the
+//! end of a value. Bodies are upper-case ASCII; anything outside an algorithm's alphabet gives
+//! `None`, never a panic.
+
+/// The algorithms, by rule-file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Luhn over decimal digits (IMEI, ICCID, payment cards).
+    Luhn,
+    /// Luhn mod 16 over hex digits (MEID).
+    LuhnMod16,
+    /// Luhn mod 36 over `0-9A-Z`.
+    LuhnMod36,
+    /// GS1 mod 10: weights 3,1,3,… from the right (GTIN, UPC, EAN, ISBN-13).
+    Gs1Mod10,
+    /// ISBN-10: Σ i·dᵢ mod 11, 10 written `X`.
+    IsbnMod11,
+    /// ISO 7064 MOD 11-2 (one check character, `X` for 10).
+    Iso7064Mod11_2,
+    /// ISO 7064 MOD 37-2 (one check character from `0-9A-Z*`).
+    Iso7064Mod37_2,
+    /// ISO 7064 MOD 37,36 (one check character from `0-9A-Z`).
+    Iso7064Mod37_36,
+    /// ISO 7064 MOD 97-10 (two check digits).
+    Iso7064Mod97_10,
+    /// Verhoeff's dihedral-group check digit.
+    Verhoeff,
+    /// Damm's quasigroup check digit.
+    Damm,
+}
+
+/// Every algorithm with its rule-file name.
+pub const ALGORITHMS: &[(&str, Algorithm)] = &[
+    ("damm", Algorithm::Damm),
+    ("gs1-mod-10", Algorithm::Gs1Mod10),
+    ("isbn-mod-11", Algorithm::IsbnMod11),
+    ("iso7064-mod-11-2", Algorithm::Iso7064Mod11_2),
+    ("iso7064-mod-37-2", Algorithm::Iso7064Mod37_2),
+    ("iso7064-mod-37-36", Algorithm::Iso7064Mod37_36),
+    ("iso7064-mod-97-10", Algorithm::Iso7064Mod97_10),
+    ("luhn", Algorithm::Luhn),
+    ("luhn-mod-16", Algorithm::LuhnMod16),
+    ("luhn-mod-36", Algorithm::LuhnMod36),
+    ("verhoeff", Algorithm::Verhoeff),
+];
+
+const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+impl Algorithm {
+    /// The algorithm a rule file calls `name`.
+    pub fn by_name(name: &str) -> Option<Algorithm> {
+        ALGORITHMS.iter().find(|(n, _)| *n == name).map(|&(_, a)| a)
+    }
+
+    /// How many check characters it appends.
+    pub fn width(self) -> usize {
+        if self == Algorithm::Iso7064Mod97_10 { 2 } else { 1 }
+    }
+
+    /// The check character(s) for `body`, or `None` if `body` has a character the algorithm
+    /// cannot read or is empty.
+    pub fn compute(self, body: &str) -> Option<String> {
+        if body.is_empty() {
+            return None;
+        }
+        let one = |c: u8| Some((c as char).to_string());
+        match self {
+            Algorithm::Luhn => one(ALNUM[luhn(body, 10)?]),
+            Algorithm::LuhnMod16 => one(ALNUM[luhn(body, 16)?]),
+            Algorithm::LuhnMod36 => one(ALNUM[luhn(body, 36)?]),
+            Algorithm::Gs1Mod10 => one(ALNUM[gs1_mod10(body)?]),
+            Algorithm::IsbnMod11 => one(b"0123456789X"[isbn_mod11(body)?]),
+            Algorithm::Iso7064Mod11_2 => one(b"0123456789X"[pure_system(body, 11, 2, 10)?]),
+            Algorithm::Iso7064Mod37_2 => {
+                one(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"[pure_system(body, 37, 2, 36)?])
+            }
+            Algorithm::Iso7064Mod37_36 => one(ALNUM[hybrid_system(body, 36)?]),
+            Algorithm::Iso7064Mod97_10 => Some(format!("{:02}", mod97_10(body)?)),
+            Algorithm::Verhoeff => one(b'0' + verhoeff(body)?),
+            Algorithm::Damm => one(b'0' + damm(body)?),
+        }
+    }
+
+    /// Whether `value` ends in the right check character(s) for the rest of it.
+    pub fn verify(self, value: &str) -> bool {
+        let w = self.width();
+        value.is_ascii()
+            && value.len() > w
+            && self.compute(&value[..value.len() - w]).as_deref() == Some(&value[value.len() - w..])
+    }
+}
+
+/// The value of an alphanumeric character in `radix`, upper case only.
+fn digit(c: u8, radix: u32) -> Option<usize> {
+    (c as char).to_digit(radix).filter(|_| !c.is_ascii_lowercase()).map(|d| d as usize)
+}
+
+fn digits(body: &str, radix: u32) -> Option<Vec<usize>> {
+    body.bytes().map(|c| digit(c, radix)).collect()
+}
+
+/// Luhn mod n: double every second digit from the right of the body, add the digits of each
+/// product in base n.
+fn luhn(body: &str, n: u32) -> Option<usize> {
+    let n = n as usize;
+    let sum: usize = digits(body, n as u32)?
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                let p = 2 * d;
+                p / n + p % n
+            } else {
+                d
+            }
+        })
+        .sum();
+    Some((n - sum % n) % n)
+}
+
+fn gs1_mod10(body: &str) -> Option<usize> {
+    let sum: usize =
+        digits(body, 10)?.iter().rev().enumerate().map(|(i, &d)| if i % 2 == 0 { 3 * d } else { d }).sum();
+    Some((10 - sum % 10) % 10)
+}
+
+fn isbn_mod11(body: &str) -> Option<usize> {
+    let sum: usize = digits(body, 10)?.iter().enumerate().map(|(i, &d)| (i + 1) * d).sum();
+    Some(sum % 11)
+}
+
+/// ISO 7064 pure system with modulus `m` and radix `r`; `radix_chars` is how many input
+/// characters have values (10 for digits, 36 for alphanumerics).
+fn pure_system(body: &str, m: usize, r: usize, radix_chars: u32) -> Option<usize> {
+    let p = digits(body, radix_chars)?.iter().fold(0, |p, &d| ((p + d) * r) % m);
+    Some((m + 1 - p) % m)
+}
+
+/// ISO 7064 hybrid system MOD (m+1, m).
+fn hybrid_system(body: &str, m: usize) -> Option<usize> {
+    let p = digits(body, m as u32)?.iter().fold(m, |p, &d| {
+        let s = (p + d) % m;
+        (if s == 0 { m } else { s } * 2) % (m + 1)
+    });
+    Some((m + 1 - p) % m)
+}
+
+fn mod97_10(body: &str) -> Option<usize> {
+    let r = digits(body, 10)?.iter().fold(0, |r, &d| (r * 10 + d) % 97);
+    Some((98 - (r * 100) % 97) % 97)
+}
+
+#[rustfmt::skip]
+const VERHOEFF_D: [[u8; 10]; 10] = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6], [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+#[rustfmt::skip]
+const VERHOEFF_P: [[u8; 10]; 8] = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2], [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+const VERHOEFF_INV: [u8; 10] = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
+
+fn verhoeff(body: &str) -> Option<u8> {
+    let c = digits(body, 10)?
+        .iter()
+        .rev()
+        .enumerate()
+        .fold(0u8, |c, (i, &d)| VERHOEFF_D[c as usize][VERHOEFF_P[(i + 1) % 8][d] as usize]);
+    Some(VERHOEFF_INV[c as usize])
+}
+
+#[rustfmt::skip]
+const DAMM: [[u8; 10]; 10] = [
+    [0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+    [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+    [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+    [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+    [9, 4, 3, 8, 6, 1, 7, 2, 0, 5], [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+];
+
+fn damm(body: &str) -> Option<u8> {
+    digits(body, 10)?.iter().try_fold(0u8, |i, &d| Some(DAMM[i as usize][d]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_sorted_and_unique() {
+        assert!(ALGORITHMS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn luhn_vectors() {
+        // The Luhn article's classic example and an IMEI from 3GPP-style documentation.
+        assert!(Algorithm::Luhn.verify("79927398713"));
+        assert!(!Algorithm::Luhn.verify("79927398710"));
+        assert!(Algorithm::Luhn.verify("490154203237518"));
+    }
+
+    #[test]
+    fn gs1_vectors() {
+        assert_eq!(Algorithm::Gs1Mod10.compute("400638133393").as_deref(), Some("1"));
+        assert!(Algorithm::Gs1Mod10.verify("036000291452"));
+    }
+
+    #[test]
+    fn rejects_foreign_characters_without_panicking() {
+        for a in ALGORITHMS.iter().map(|&(_, a)| a) {
+            assert_eq!(a.compute("12a"), None);
+            assert_eq!(a.compute(""), None);
+            assert!(!a.verify("é"));
+            assert!(!a.verify("1"));
+        }
+    }
+}

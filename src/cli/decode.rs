@@ -1,0 +1,98 @@
+//! `serialkit decode`: identify and decode values, as NDJSON or for a person.
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use serialkit::{Kind, Options, Registry, Report};
+use std::io::{self, BufRead, Write};
+
+/// Arguments of `decode`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Only this vendor's formats (an id such as `apple`, or a name or alias such as "HP Inc.").
+    #[arg(long)]
+    vendor: Option<String>,
+    /// Only identifiers of this kind: serial, model, sku, asset-tag.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<Kind>,
+    /// One JSON object per value, in input order (NDJSON).
+    #[arg(long)]
+    json: bool,
+    /// Values to decode; without any, one value per line is read from stdin.
+    values: Vec<String>,
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+/// Decodes every value; exit 1 when any is invalid.
+pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
+    if let Some(vendor) = &args.vendor {
+        if registry.resolve_vendor(vendor).is_none() {
+            let ids: Vec<&str> = registry.vendors().map(|v| v.id.as_str()).collect();
+            eprintln!("serialkit: unknown vendor '{vendor}'; known vendors: {}", ids.join(", "));
+            return Ok(EXIT_USAGE);
+        }
+    }
+    let options = Options { vendor: args.vendor.clone(), kind: args.kind };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut all_valid = true;
+    let mut emit = |value: &str, out: &mut dyn Write| -> io::Result<()> {
+        let report = registry.decode(value, &options);
+        all_valid &= report.valid;
+        if args.json {
+            serde_json::to_writer(&mut *out, &report)?;
+            writeln!(out)
+        } else {
+            write_human(out, &report)
+        }
+    };
+    if args.values.is_empty() {
+        for line in io::stdin().lock().lines() {
+            let line = line?;
+            emit(line.trim_end_matches('\r'), &mut out)?;
+        }
+    } else {
+        for value in &args.values {
+            emit(value, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(if all_valid { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+fn write_human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let Some(best) = report.candidates.first() else {
+        writeln!(out, "{}  invalid", report.input)?;
+        for problem in &report.errors {
+            for line in problem.render(&report.input).lines() {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        return writeln!(out);
+    };
+    writeln!(
+        out,
+        "{}  valid  {} {} ({}), confidence {:.2}",
+        report.input,
+        best.vendor,
+        best.format,
+        best.kind.as_str(),
+        best.confidence
+    )?;
+    let width = best.fields.keys().map(|k| k.len()).max().unwrap_or(0);
+    for (name, value) in &best.fields {
+        writeln!(out, "  {name:width$}  {value}")?;
+    }
+    writeln!(out, "  why: {}", best.reason)?;
+    for other in report.candidates.iter().skip(1) {
+        writeln!(
+            out,
+            "  or:  {} {} ({}), confidence {:.2}",
+            other.vendor,
+            other.format,
+            other.kind.as_str(),
+            other.confidence
+        )?;
+    }
+    writeln!(out)
+}

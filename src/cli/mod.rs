@@ -1,0 +1,81 @@
+//! Command-line interface: argument parsing and the exit-code contract.
+
+mod decode;
+mod lint;
+
+use clap::{Parser, Subcommand};
+use serialkit::Registry;
+use std::io;
+use std::path::PathBuf;
+
+/// Exit status: every value valid.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: some value has a finding.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit status: a usage or input error.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Parser)]
+#[command(name = "serialkit", version, about = "Validate and decode hardware serial numbers and identifiers")]
+struct Cli {
+    /// A folder of your own rule files, added to the built-in vendors (same schema as vendors/).
+    #[arg(long, global = true, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Identify and decode values given as arguments, or one per line on stdin.
+    Decode(decode::Args),
+    /// Check a folder of rule files and list every problem with its file and key.
+    LintRules(lint::Args),
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let result = match cli.command {
+        Command::LintRules(args) => lint::run(&args),
+        Command::Decode(args) => match registry(cli.rules.as_deref()) {
+            Ok(registry) => decode::run(&registry, &args),
+            Err(code) => Ok(code),
+        },
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`serialkit decode … | head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("serialkit: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// The built-in registry, plus the user's rule folder when one is given.
+fn registry(rules: Option<&std::path::Path>) -> Result<std::borrow::Cow<'static, Registry>, i32> {
+    let Some(dir) = rules else {
+        return Ok(std::borrow::Cow::Borrowed(Registry::builtin()));
+    };
+    let loaded = serialkit::rules::load_dir(dir).and_then(Registry::builtin_with);
+    loaded.map(std::borrow::Cow::Owned).map_err(|issues| {
+        for issue in &issues {
+            eprintln!("serialkit: {issue}");
+        }
+        eprintln!(
+            "serialkit: {} problem(s) in {}; run `serialkit lint-rules {}`",
+            issues.len(),
+            dir.display(),
+            dir.display()
+        );
+        EXIT_USAGE
+    })
+}

@@ -1,0 +1,644 @@
+//! Identify, decode, validate and check-as-you-type: the operations and their result types.
+
+use crate::error::{Problem, ProblemKind, Span};
+use crate::matcher::{CompiledFormat, Decoding, Scan};
+use crate::normalize::Cleaned;
+use crate::placeholders;
+use crate::registry::Registry;
+use crate::rules::schema::{FormatKind, Identifies, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Inputs longer than this (in characters) are rejected before any matching: no identifier in
+/// scope comes near it, and it bounds the work one value can cause.
+pub const MAX_INPUT_CHARS: usize = 256;
+
+/// What kind of identifier a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Kind {
+    /// A unit's serial number.
+    Serial,
+    /// A model, machine type or part number.
+    Model,
+    /// A stock-keeping unit.
+    Sku,
+    /// An organisation's asset tag.
+    AssetTag,
+}
+
+impl Kind {
+    /// The name used on the command line and in JSON (`asset-tag`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Serial => "serial",
+            Kind::Model => "model",
+            Kind::Sku => "sku",
+            Kind::AssetTag => "asset-tag",
+        }
+    }
+
+    /// Every kind, for help texts.
+    pub const ALL: &'static [Kind] = &[Kind::Serial, Kind::Model, Kind::Sku, Kind::AssetTag];
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind '{s}'; use one of {}", names.join(", "))
+        })
+    }
+}
+
+impl From<Identifies> for Kind {
+    fn from(i: Identifies) -> Kind {
+        match i {
+            Identifies::Serial => Kind::Serial,
+            Identifies::Model => Kind::Model,
+            Identifies::Sku => Kind::Sku,
+            Identifies::AssetTag => Kind::AssetTag,
+        }
+    }
+}
+
+/// What to decode a value as; the default tries everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// A vendor id, name or alias: only that vendor's formats are tried.
+    pub vendor: Option<String>,
+    /// Only formats of this kind are tried.
+    pub kind: Option<Kind>,
+}
+
+impl Options {
+    /// Options for one vendor.
+    pub fn vendor(vendor: impl Into<String>) -> Options {
+        Options { vendor: Some(vendor.into()), kind: None }
+    }
+}
+
+/// One way to read a value: a vendor's format that it fits, with what it decodes to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decoded {
+    /// The kind of identifier.
+    pub kind: Kind,
+    /// The vendor id.
+    pub vendor: String,
+    /// The format id.
+    pub format: String,
+    /// The value as the format writes it (separators and scanner prefixes removed, upper case).
+    pub normalized: String,
+    /// How sure the reading is, 0 to 1.
+    pub confidence: f64,
+    /// Why it was read this way, and what lowered the confidence.
+    pub reason: String,
+    /// The decoded fields (`year`, `week`, `plant`, `model_id`, …).
+    pub fields: BTreeMap<String, Value>,
+}
+
+/// Everything known about one value: the contract of `serialkit decode --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The value as given.
+    pub input: String,
+    /// Whether some format accepts it.
+    pub valid: bool,
+    /// The best candidate's kind.
+    pub kind: Option<Kind>,
+    /// The best candidate's vendor id.
+    pub vendor: Option<String>,
+    /// The best candidate's format id.
+    pub format: Option<String>,
+    /// The best candidate's normalized value, or the vendor-independent normalization.
+    pub normalized: String,
+    /// The best candidate's confidence (0 when invalid).
+    pub confidence: f64,
+    /// The best candidate's fields.
+    pub fields: BTreeMap<String, Value>,
+    /// What is wrong, when nothing accepts the value.
+    pub errors: Vec<Problem>,
+    /// Every accepted reading, best first.
+    pub candidates: Vec<Decoded>,
+}
+
+/// Where a value being typed stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartialState {
+    /// A prefix of a valid value: keep typing.
+    Incomplete,
+    /// Wrong already: no more typing can make it valid.
+    Invalid,
+    /// Valid as it stands (more characters may still be allowed).
+    Valid,
+}
+
+/// The answer for a value still being typed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Partial {
+    /// Incomplete, invalid or valid.
+    pub state: PartialState,
+    /// What is wrong (invalid) or what is missing (incomplete).
+    pub problem: Option<Problem>,
+    /// The characters allowed next, e.g. `0-9 A-H J-N P-Z`; empty when nothing may follow.
+    pub expected: String,
+    /// At least this many more characters are needed (0 when valid).
+    pub needs: usize,
+    /// The decoded value, when valid.
+    pub decoded: Option<Decoded>,
+}
+
+/// One format tried on one value.
+#[derive(Clone)]
+struct Attempt<'r> {
+    format: &'r CompiledFormat,
+    /// The characters the format saw, and for each its index in the cleaned text.
+    view: Vec<char>,
+    origin: Vec<usize>,
+    scan: Scan,
+    decoding: Option<Decoding>,
+    stripped_prefix: bool,
+}
+
+impl Attempt<'_> {
+    /// Maps a span over `view` to the input's characters.
+    fn input_span(&self, cleaned: &Cleaned, span: Span) -> Span {
+        let at = |i: usize| match self.origin.get(i) {
+            Some(&o) => o,
+            None => self.origin.last().map_or(0, |&o| o + 1),
+        };
+        let start = at(span.start);
+        let end = if span.end > span.start { at(span.end - 1) + 1 } else { start };
+        let (s, e) = cleaned.input_span(start, end);
+        Span::new(s, e)
+    }
+
+    fn valid(&self) -> bool {
+        self.decoding.as_ref().is_some_and(|d| d.problems.is_empty())
+    }
+
+    /// How far the value got: used to pick the format whose error to report.
+    fn progress(&self) -> usize {
+        match self.scan {
+            Scan::Complete { .. } => self.view.len() + 1,
+            Scan::Prefix { .. } => self.view.len(),
+            Scan::Stopped { at, .. } => at,
+        }
+    }
+}
+
+impl Registry {
+    /// Identifies and decodes `value`: every format that accepts it, ranked; or what is wrong.
+    ///
+    /// ```
+    /// use serialkit::{Options, Registry};
+    /// let report = Registry::builtin().decode("C02TJ0Q7GVC8", &Options::default());
+    /// assert!(report.valid);
+    /// assert_eq!(report.vendor.as_deref(), Some("apple"));
+    /// ```
+    pub fn decode(&self, value: &str, options: &Options) -> Report {
+        let cleaned = Cleaned::new(value);
+        let mut report = Report {
+            input: value.to_string(),
+            valid: false,
+            kind: None,
+            vendor: None,
+            format: None,
+            normalized: cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect(),
+            confidence: 0.0,
+            fields: BTreeMap::new(),
+            errors: Vec::new(),
+            candidates: Vec::new(),
+        };
+        if let Err(problem) = self.precheck(value, &cleaned) {
+            report.errors.push(problem);
+            return report;
+        }
+        let vendor = match &options.vendor {
+            Some(name) => match self.vendor_index(name) {
+                Some(v) => Some(v),
+                None => {
+                    report.errors.push(self.unknown_vendor(name, &cleaned));
+                    return report;
+                }
+            },
+            None => None,
+        };
+        let attempts = self.attempts(&cleaned, vendor, options.kind);
+        let mut candidates: Vec<Decoded> =
+            attempts.iter().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
+        candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
+        if let Some(best) = candidates.first() {
+            report.valid = true;
+            report.kind = Some(best.kind);
+            report.vendor = Some(best.vendor.clone());
+            report.format = Some(best.format.clone());
+            report.normalized = best.normalized.clone();
+            report.confidence = best.confidence;
+            report.fields = best.fields.clone();
+        } else {
+            report.errors.push(self.best_problem(&cleaned, &attempts, vendor));
+        }
+        report.candidates = candidates;
+        report
+    }
+
+    /// Checks `value` as a serial of `vendor` (an id, name or alias): the best reading, or the
+    /// problem with the span of the wrong characters and a hint.
+    ///
+    /// ```
+    /// let err = serialkit::Registry::builtin().validate("CO2TJ0Q7GVC8", "apple").unwrap_err();
+    /// assert_eq!(err.message(), "'O' cannot appear in plant");
+    /// assert_eq!((err.span().start, err.span().end), (1, 2));
+    /// ```
+    pub fn validate(&self, value: &str, vendor: &str) -> Result<Decoded, Problem> {
+        let mut report = self.decode(value, &Options::vendor(vendor));
+        match report.candidates.is_empty() {
+            false => Ok(report.candidates.swap_remove(0)),
+            true => Err(report.errors.swap_remove(0)),
+        }
+    }
+
+    /// Checks a value that is still being typed: a prefix of a valid value is `incomplete`,
+    /// never `invalid`. `vendor` may be empty to consider every vendor.
+    ///
+    /// ```
+    /// use serialkit::{PartialState, Registry};
+    /// let partial = Registry::builtin().check_partial("C02TJ", "apple");
+    /// assert_eq!(partial.state, PartialState::Incomplete);
+    /// ```
+    pub fn check_partial(&self, value: &str, vendor: &str) -> Partial {
+        let options = Options { vendor: (!vendor.is_empty()).then(|| vendor.to_string()), kind: None };
+        let report = self.decode(value, &options);
+        if let Some(best) = report.candidates.into_iter().next() {
+            return Partial {
+                state: PartialState::Valid,
+                problem: None,
+                expected: String::new(),
+                needs: 0,
+                decoded: Some(best),
+            };
+        }
+        let problem = report.errors.into_iter().next();
+        let invalid = |problem| Partial {
+            state: PartialState::Invalid,
+            problem,
+            expected: String::new(),
+            needs: 0,
+            decoded: None,
+        };
+        let cleaned = Cleaned::new(value);
+        let vendor = match options.vendor.as_deref().map(|v| self.vendor_index(v)) {
+            Some(None) => return invalid(problem),
+            Some(Some(v)) => Some(v),
+            None => None,
+        };
+        if cleaned.chars.len() > MAX_INPUT_CHARS {
+            return invalid(problem);
+        }
+        // Which formats could still accept it once more is typed?
+        let mut next = crate::rules::pattern::CharSet::default();
+        let mut needs = usize::MAX;
+        for format in self.formats_of(vendor, None) {
+            for attempt in self.attempt_all(&cleaned, format) {
+                let (n, more) = match attempt.scan {
+                    Scan::Prefix { needs, next } => (needs, next),
+                    Scan::Complete { more } if !more.is_empty() => (1, more),
+                    _ => continue,
+                };
+                // Segments already typed in full must decode cleanly (week 55 is wrong now).
+                let ranges = format.typed_ranges(attempt.view.len());
+                let tables = &self.vendors[format.vendor].tables;
+                if format.decode(&attempt.view, &ranges, tables, false).problems.is_empty() {
+                    next = next.union(more);
+                    needs = needs.min(n);
+                }
+            }
+        }
+        if needs == usize::MAX {
+            return invalid(problem);
+        }
+        let len = cleaned.input_len;
+        let end = cleaned.origin.last().map_or(0, |&o| o + 1);
+        let message = if cleaned.chars.is_empty() {
+            "nothing typed yet".to_string()
+        } else {
+            format!("incomplete: at least {needs} more character{}", if needs == 1 { "" } else { "s" })
+        };
+        Partial {
+            state: PartialState::Incomplete,
+            problem: Some(Problem::new(
+                ProblemKind::TooShort,
+                Span::new(end.min(len), end.min(len)),
+                message,
+            )),
+            expected: next.describe(),
+            needs,
+            decoded: None,
+        }
+    }
+
+    /// Empty, too long and placeholder values fail before any format is tried.
+    fn precheck(&self, value: &str, cleaned: &Cleaned) -> Result<(), Problem> {
+        if cleaned.chars.is_empty() {
+            return Err(Problem::new(ProblemKind::Empty, Span::new(0, cleaned.input_len), "empty value")
+                .with_hint("enter the serial printed on the unit's label"));
+        }
+        if cleaned.chars.len() > MAX_INPUT_CHARS {
+            let (s, _) = cleaned.input_span(MAX_INPUT_CHARS, MAX_INPUT_CHARS);
+            return Err(Problem::new(
+                ProblemKind::TooLong,
+                Span::new(s, cleaned.input_len),
+                format!(
+                    "too long: {} characters, no identifier takes more than {MAX_INPUT_CHARS}",
+                    cleaned.chars.len()
+                ),
+            ));
+        }
+        if let Some(reason) = placeholders::reason(value) {
+            let (s, e) = cleaned.input_span(0, cleaned.chars.len());
+            return Err(Problem::new(
+                ProblemKind::Placeholder,
+                Span::new(s, e),
+                format!("placeholder, not a serial: {reason}"),
+            )
+            .with_hint("read the serial from the unit's label or its management controller"));
+        }
+        Ok(())
+    }
+
+    fn unknown_vendor(&self, name: &str, cleaned: &Cleaned) -> Problem {
+        let ids: Vec<&str> = self.vendors.iter().map(|v| v.rules.id.as_str()).collect();
+        Problem::new(
+            ProblemKind::UnknownVendor,
+            Span::new(0, cleaned.input_len),
+            format!("unknown vendor '{name}'"),
+        )
+        .with_hint(format!("known vendors: {}", ids.join(", ")))
+    }
+
+    fn formats_of(&self, vendor: Option<usize>, kind: Option<Kind>) -> Vec<&CompiledFormat> {
+        let all: Box<dyn Iterator<Item = &CompiledFormat>> = match vendor {
+            Some(v) => Box::new(self.vendors[v].formats.iter().map(|&i| &self.formats[i as usize])),
+            None => Box::new(self.formats.iter()),
+        };
+        all.filter(|f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k)).collect()
+    }
+
+    fn attempts<'r>(
+        &'r self,
+        cleaned: &Cleaned,
+        vendor: Option<usize>,
+        kind: Option<Kind>,
+    ) -> Vec<Attempt<'r>> {
+        let formats: Vec<&CompiledFormat> = match vendor {
+            Some(_) => self.formats_of(vendor, kind),
+            None => {
+                let mut indexes = Vec::new();
+                self.candidate_formats(&cleaned.chars, &mut indexes);
+                indexes
+                    .into_iter()
+                    .map(|i| &self.formats[i as usize])
+                    .filter(|f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k))
+                    .collect()
+            }
+        };
+        formats.into_iter().flat_map(|f| self.attempt_all(cleaned, f)).collect()
+    }
+
+    /// The format tried on the value as it is, and once more per scanner prefix it starts with.
+    fn attempt_all<'r>(&'r self, cleaned: &Cleaned, format: &'r CompiledFormat) -> Vec<Attempt<'r>> {
+        let (view, origin) = format.view(&cleaned.chars);
+        let mut out = Vec::with_capacity(1);
+        for prefix in &format.rules.scanner_prefixes {
+            let p: Vec<char> = prefix.chars().map(|c| c.to_ascii_uppercase()).collect();
+            if view.len() > p.len() && view[..p.len()] == p[..] {
+                out.push(self.attempt(format, view[p.len()..].to_vec(), origin[p.len()..].to_vec(), true));
+            }
+        }
+        out.push(self.attempt(format, view, origin, false));
+        out
+    }
+
+    fn attempt<'r>(
+        &'r self,
+        format: &'r CompiledFormat,
+        view: Vec<char>,
+        origin: Vec<usize>,
+        stripped_prefix: bool,
+    ) -> Attempt<'r> {
+        let scan = format.scan(&view);
+        let decoding = match scan {
+            Scan::Complete { .. } => format
+                .split(&view)
+                .map(|ranges| format.decode(&view, &ranges, &self.vendors[format.vendor].tables, true)),
+            _ => None,
+        };
+        Attempt { format, view, origin, scan, decoding, stripped_prefix }
+    }
+
+    fn decoded(&self, attempt: &Attempt) -> Decoded {
+        let format = attempt.format;
+        let vendor = &self.vendors[format.vendor].rules;
+        let decoding = attempt.decoding.as_ref().cloned().unwrap_or_default();
+        let mut score: f64 = match format.rules.kind {
+            FormatKind::Randomized => 0.35,
+            _ => 0.5,
+        };
+        let mut reasons = vec![format!("fits {} ({} characters)", format.rules.id, attempt.view.len())];
+        if format.has_literal {
+            score += 0.1;
+        }
+        score += 0.12 * decoding.table_weight.min(4.0);
+        score -= 0.1 * f64::from(decoding.table_misses);
+        if decoding.table_hits > 0 {
+            reasons.push(format!(
+                "{} code{} found in the vendor's tables",
+                decoding.table_hits,
+                if decoding.table_hits == 1 { "" } else { "s" }
+            ));
+        }
+        if decoding.check_passed {
+            score += 0.3;
+            reasons.push("check digit matches".into());
+        }
+        if decoding.ambiguous {
+            score -= 0.05;
+        }
+        if attempt.stripped_prefix {
+            score -= 0.05;
+            reasons.push("scanner prefix removed".into());
+        }
+        reasons.extend(decoding.reasons.iter().cloned());
+        let confidence =
+            (score.clamp(0.05, 0.99) * format.rules.confidence * vendor.confidence * 100.0).round() / 100.0;
+        if format.rules.confidence * vendor.confidence < 1.0 {
+            reasons.push("the format is not fully verified".into());
+        }
+        Decoded {
+            kind: format.rules.identifies.into(),
+            vendor: vendor.id.clone(),
+            format: format.rules.id.clone(),
+            normalized: attempt.view.iter().collect(),
+            confidence,
+            reason: reasons.join("; "),
+            fields: decoding.fields,
+        }
+    }
+
+    /// The problem to report when no format accepts the value: the one from the format the
+    /// value comes closest to (fewest characters to change, add or remove), then the one it
+    /// matched furthest, then the first listed.
+    fn best_problem(&self, cleaned: &Cleaned, attempts: &[Attempt], vendor: Option<usize>) -> Problem {
+        let len = cleaned.chars.len();
+        let nearby;
+        let attempts = if vendor.is_none() {
+            nearby = self.nearby_attempts(cleaned, attempts);
+            &nearby[..]
+        } else {
+            attempts
+        };
+        let limit = if vendor.is_some() { usize::MAX } else { (len / 4).max(1) };
+        let best = attempts
+            .iter()
+            .map(|a| (a.format.distance(&a.view), a))
+            .filter(|(d, _)| *d <= limit)
+            .fold(None::<(usize, &Attempt)>, |best, (d, a)| match best {
+                Some((bd, b))
+                    if (bd, std::cmp::Reverse(b.progress())) <= (d, std::cmp::Reverse(a.progress())) =>
+                {
+                    Some((bd, b))
+                }
+                _ => Some((d, a)),
+            });
+        let Some((_, attempt)) = best else {
+            let (s, e) = cleaned.input_span(0, len);
+            return Problem::new(
+                ProblemKind::NoMatch,
+                Span::new(s, e),
+                format!("no known format matches this {len}-character value"),
+            )
+            .with_hint("name the vendor to see which character is wrong");
+        };
+        let mut problem = self.attempt_problem(attempt);
+        problem.set_span(attempt.input_span(cleaned, problem.span()));
+        if vendor.is_none() {
+            let vendor = &self.vendors[attempt.format.vendor].rules;
+            let hint = problem.hint().map(|h| format!("; {h}")).unwrap_or_default();
+            problem = problem
+                .with_hint(format!("closest format: {} ({}){hint}", attempt.format.rules.id, vendor.name));
+        }
+        problem
+    }
+
+    /// Attempts for a value no format accepted: the same-length ones already made, plus formats
+    /// one character longer or shorter, so a dropped or doubled character is still explained.
+    fn nearby_attempts<'r>(&'r self, cleaned: &Cleaned, done: &[Attempt<'r>]) -> Vec<Attempt<'r>> {
+        let len = cleaned.chars.len();
+        let mut out = done.to_vec();
+        for f in &self.formats {
+            let near = f.min_len <= len + 1 && len <= f.max_len + 1;
+            if near && !done.iter().any(|a| std::ptr::eq(a.format, f)) {
+                out.extend(self.attempt_all(cleaned, f));
+            }
+        }
+        out
+    }
+
+    /// The problem of one attempt, in view coordinates.
+    fn attempt_problem(&self, attempt: &Attempt) -> Problem {
+        let format = attempt.format;
+        let n = attempt.view.len();
+        let id = &format.rules.id;
+        match attempt.scan {
+            Scan::Complete { .. } => match attempt.decoding.as_ref().and_then(|d| d.problems.first()) {
+                Some(p) => p.clone(),
+                None => Problem::new(ProblemKind::NoMatch, Span::new(0, n), format!("{id} does not fit")),
+            },
+            Scan::Prefix { needs, .. } => Problem::new(
+                ProblemKind::TooShort,
+                Span::new(n, n),
+                format!("too short: {n} characters, {id} needs {}", n + needs),
+            ),
+            Scan::Stopped { at, item: None } => Problem::new(
+                ProblemKind::TooLong,
+                Span::new(at, n),
+                format!("too long: {n} characters, {id} takes at most {}", format.max_len),
+            ),
+            Scan::Stopped { at, item: Some(item) } => {
+                let c = attempt.view[at];
+                match &format.items[item] {
+                    crate::rules::pattern::Item::Literal(text) => Problem::new(
+                        ProblemKind::InvalidCharacter,
+                        Span::new(at, at + 1),
+                        format!("expected '{text}' here"),
+                    ),
+                    crate::rules::pattern::Item::Segment { name, class, .. } => {
+                        let problem = Problem::new(
+                            ProblemKind::InvalidCharacter,
+                            Span::new(at, at + 1),
+                            format!("'{c}' cannot appear in {name}"),
+                        );
+                        match self.hint(format, c, *class) {
+                            Some(hint) => problem.with_hint(hint),
+                            None => problem,
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A hint for a wrong character: the vendor's `never` table, then common look-alikes.
+    fn hint(
+        &self,
+        format: &CompiledFormat,
+        c: char,
+        class: crate::rules::pattern::CharSet,
+    ) -> Option<String> {
+        let vendor = &self.vendors[format.vendor].rules;
+        if let Some(meant) = vendor.never.get(&c.to_string()) {
+            return Some(format!("{} serials never contain {c} — did you mean {meant}?", vendor.name));
+        }
+        const LOOK_ALIKES: &[(char, &str)] = &[
+            ('O', "0"),
+            ('0', "O"),
+            ('I', "1L"),
+            ('1', "IL"),
+            ('L', "1I"),
+            ('S', "5"),
+            ('5', "S"),
+            ('B', "8"),
+            ('8', "B"),
+            ('Z', "2"),
+            ('2', "Z"),
+        ];
+        let (_, options) = LOOK_ALIKES.iter().find(|(x, _)| *x == c)?;
+        let meant = options.chars().find(|&m| class.contains(m))?;
+        Some(format!("did you mean {meant}?"))
+    }
+}
+
+/// Identifies and decodes `value` with the built-in vendors. See [`Registry::decode`].
+pub fn decode(value: &str) -> Report {
+    Registry::builtin().decode(value, &Options::default())
+}
+
+/// Decodes `value` with `registry` and `options`. See [`Registry::decode`].
+pub fn decode_with(registry: &Registry, value: &str, options: &Options) -> Report {
+    registry.decode(value, options)
+}
+
+/// Validates `value` as a serial of `vendor` with the built-in vendors. See [`Registry::validate`].
+pub fn validate(value: &str, vendor: &str) -> Result<Decoded, Problem> {
+    Registry::builtin().validate(value, vendor)
+}
+
+/// Checks a value being typed with the built-in vendors. See [`Registry::check_partial`].
+pub fn check_partial(value: &str, vendor: &str) -> Partial {
+    Registry::builtin().check_partial(value, vendor)
+}

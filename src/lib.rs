@@ -1,0 +1,55 @@
+//! Validate and decode hardware serial numbers and the identifiers that travel with them.
+//!
+//! ```
+//! // Which vendor's serial is this, and what does it say about the unit?
+//! let report = serialkit::decode("C02TJ0Q7GVC8");
+//! assert!(report.valid);
+//! assert_eq!(report.vendor.as_deref(), Some("apple"));
+//! assert_eq!(report.fields["year"].to_string(), "2017");
+//! assert_eq!(report.fields["model_id"].to_string(), "MacBookPro13,1");
+//!
+//! // Which character is wrong, and what was probably meant?
+//! let err = serialkit::validate("CO2TJ0Q7GVC8", "apple").unwrap_err();
+//! assert_eq!(err.message(), "'O' cannot appear in plant");
+//! assert_eq!(err.hint(), Some("Apple serials never contain O — did you mean 0?"));
+//!
+//! // While it is typed, a prefix of a valid serial is incomplete, never invalid.
+//! let partial = serialkit::check_partial("C02TJ0", "apple");
+//! assert_eq!(partial.state, serialkit::PartialState::Incomplete);
+//! ```
+//!
+//! Vendors are described by rule files (`vendors/*.toml`, documented in `vendors/README.md`),
+//! compiled into the library at build time. Load your own with [`Registry::from_dir`] or
+//! [`Registry::from_rules`] and use [`Registry::decode`], [`Registry::validate`] and
+//! [`Registry::check_partial`] on it.
+
+#![warn(missing_docs)]
+
+pub mod check_digit;
+mod decode;
+mod error;
+mod matcher;
+mod normalize;
+mod placeholders;
+mod registry;
+pub mod rules;
+
+pub use decode::{
+    Decoded, Kind, MAX_INPUT_CHARS, Options, Partial, PartialState, Report, check_partial, decode,
+    decode_with, validate,
+};
+pub use error::{Problem, ProblemKind, Span};
+pub use normalize::normalize;
+pub use placeholders::reason as placeholder_reason;
+pub use registry::Registry;
+pub use rules::lint::LintIssue;
+pub use rules::schema::Value;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Registry {
+    /// Reads, checks and compiles every `*.toml` rule file in `dir` (without the built-in
+    /// vendors; see [`Registry::builtin_with`] to combine them).
+    pub fn from_dir(dir: impl AsRef<std::path::Path>) -> Result<Registry, Vec<LintIssue>> {
+        Registry::from_rules(rules::load_dir(dir.as_ref())?)
+    }
+}

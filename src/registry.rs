@@ -1,0 +1,230 @@
+//! The compiled rules: built-in vendors, user rules, and the index that picks the formats a
+//! value can fit.
+
+use crate::matcher::{CompiledFormat, CompiledTable};
+use crate::rules::lint::{self, LintIssue};
+use crate::rules::pattern::Pattern;
+use crate::rules::schema::VendorRules;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Values longer than this are only tried against formats that allow long values.
+const INDEXED_LEN: usize = 64;
+
+/// A set of compiled vendor rules, ready to decode values.
+///
+/// [`Registry::builtin`] holds the vendors shipped in `vendors/`; [`Registry::from_rules`] and
+/// [`Registry::from_dir`] build one from your own rule files.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub(crate) vendors: Vec<Vendor>,
+    pub(crate) formats: Vec<CompiledFormat>,
+    /// Format indexes by the length of the value after the format's separators are dropped.
+    by_len: Vec<Vec<u32>>,
+    long: Vec<u32>,
+    /// Formats with scanner prefixes: tried on every value that starts with one.
+    prefixed: Vec<u32>,
+    /// Distinct separator sets, each with the formats that use it.
+    separator_sets: Vec<Vec<char>>,
+    names: HashMap<String, usize>,
+}
+
+/// One vendor's compiled data.
+#[derive(Debug, Clone)]
+pub(crate) struct Vendor {
+    pub rules: VendorRules,
+    pub tables: HashMap<String, CompiledTable>,
+    pub formats: Vec<u32>,
+}
+
+static BUILTIN: OnceLock<Registry> = OnceLock::new();
+
+impl Registry {
+    /// The vendors built into the library (compiled from `vendors/*.toml` at build time).
+    pub fn builtin() -> &'static Registry {
+        BUILTIN.get_or_init(|| {
+            let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.postcard"));
+            // build.rs wrote these bytes from the same types, and the test suite lints them.
+            let rules: Vec<VendorRules> =
+                postcard::from_bytes(bytes).expect("built-in rules encode with the same schema");
+            Registry::compile(rules).expect("built-in rules compile")
+        })
+    }
+
+    /// Builds a registry from rule files already read, after checking them as `lint-rules`
+    /// does (examples included). Every problem is returned, not just the first.
+    pub fn from_rules(rules: Vec<VendorRules>) -> Result<Registry, Vec<LintIssue>> {
+        let issues = lint::lint(&rules);
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        Registry::compile(rules)
+    }
+
+    /// The built-in vendors plus `extra`; a vendor in `extra` replaces a built-in one with the
+    /// same id.
+    pub fn builtin_with(extra: Vec<VendorRules>) -> Result<Registry, Vec<LintIssue>> {
+        let mut rules: Vec<VendorRules> = Registry::builtin()
+            .vendors
+            .iter()
+            .filter(|v| !extra.iter().any(|e| e.id == v.rules.id))
+            .map(|v| v.rules.clone())
+            .collect();
+        rules.extend(extra);
+        Registry::from_rules(rules)
+    }
+
+    /// Compiles rules without running their examples. Structural problems (patterns, tables,
+    /// decoders) are still reported.
+    pub(crate) fn compile(rules: Vec<VendorRules>) -> Result<Registry, Vec<LintIssue>> {
+        let issues = lint::structure(&rules);
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let mut registry = Registry {
+            vendors: Vec::new(),
+            formats: Vec::new(),
+            by_len: vec![Vec::new(); INDEXED_LEN + 1],
+            long: Vec::new(),
+            prefixed: Vec::new(),
+            separator_sets: vec![Vec::new()],
+            names: HashMap::new(),
+        };
+        for (v, vendor) in rules.into_iter().enumerate() {
+            let tables =
+                vendor.tables.iter().map(|(name, t)| (name.clone(), CompiledTable::new(t))).collect();
+            let mut formats = Vec::new();
+            for format in vendor.formats.clone() {
+                // lint::structure has parsed every pattern already.
+                let Ok(pattern) = Pattern::parse(&format.pattern) else { continue };
+                formats.push(registry.formats.len() as u32);
+                registry.formats.push(CompiledFormat::compile(format, v, pattern));
+            }
+            for name in std::iter::once(&vendor.id).chain(&vendor.aliases).chain([&vendor.name]) {
+                registry.names.entry(fold_name(name)).or_insert(v);
+            }
+            registry.vendors.push(Vendor { rules: vendor, tables, formats });
+        }
+        registry.index();
+        Ok(registry)
+    }
+
+    fn index(&mut self) {
+        for (i, f) in self.formats.iter().enumerate() {
+            let i = i as u32;
+            if !self.separator_sets.contains(&f.separators) {
+                self.separator_sets.push(f.separators.clone());
+            }
+            if !f.rules.scanner_prefixes.is_empty() {
+                self.prefixed.push(i);
+            }
+            for len in f.min_len..=f.max_len.min(INDEXED_LEN) {
+                self.by_len[len].push(i);
+            }
+            if f.max_len > INDEXED_LEN {
+                self.long.push(i);
+            }
+        }
+    }
+
+    /// The formats worth trying on `chars` (cleaned, case kept): right length once their
+    /// separators are dropped, and a first character they allow.
+    pub(crate) fn candidate_formats(&self, chars: &[char], out: &mut Vec<u32>) {
+        out.clear();
+        let first = chars.iter().find(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase());
+        for seps in &self.separator_sets {
+            let len = chars.iter().filter(|c| !seps.contains(c)).count();
+            let list = if len <= INDEXED_LEN { &self.by_len[len] } else { &self.long };
+            out.extend(list.iter().copied().filter(|&i| {
+                let f = &self.formats[i as usize];
+                f.separators == *seps && first.is_none_or(|c| f.first.contains(c) || f.rules.case_sensitive)
+            }));
+        }
+        for &i in &self.prefixed {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+    }
+
+    /// The vendor a name or alias stands for (`"Hewlett-Packard"` → the `hp` vendor).
+    pub(crate) fn vendor_index(&self, name: &str) -> Option<usize> {
+        self.names.get(&fold_name(name)).copied()
+    }
+
+    /// The id of the vendor that `name` (an id, a name or an alias) stands for.
+    ///
+    /// ```
+    /// let registry = serialkit::Registry::builtin();
+    /// assert_eq!(registry.resolve_vendor("Apple Inc."), Some("apple"));
+    /// assert_eq!(registry.resolve_vendor("no such maker"), None);
+    /// ```
+    pub fn resolve_vendor(&self, name: &str) -> Option<&str> {
+        self.vendor_index(name).map(|v| self.vendors[v].rules.id.as_str())
+    }
+
+    /// The rule files this registry was built from, in id order.
+    pub fn vendors(&self) -> impl Iterator<Item = &VendorRules> {
+        self.vendors.iter().map(|v| &v.rules)
+    }
+
+    /// Number of compiled formats.
+    pub fn format_count(&self) -> usize {
+        self.formats.len()
+    }
+}
+
+impl CompiledTable {
+    fn new(table: &crate::rules::schema::Table) -> CompiledTable {
+        CompiledTable {
+            columns: table.columns.clone(),
+            rows: table
+                .rows
+                .iter()
+                .filter_map(|row| Some((row.first()?.to_ascii_uppercase(), row.clone())))
+                .collect(),
+            confidence: table.confidence,
+        }
+    }
+}
+
+/// The form of a vendor name used to match aliases: lowercase letters and digits, with company
+/// suffixes (`Inc.`, `Corp`, `Ltd` …) dropped.
+pub(crate) fn fold_name(name: &str) -> String {
+    const SUFFIXES: &[&str] = &[
+        "ag",
+        "co",
+        "company",
+        "corp",
+        "corporation",
+        "gmbh",
+        "inc",
+        "incorporated",
+        "limited",
+        "llc",
+        "ltd",
+        "plc",
+        "sa",
+    ];
+    let lower = name.to_lowercase();
+    let mut words: Vec<&str> =
+        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(w)) {
+        words.pop();
+    }
+    words.concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold() {
+        assert_eq!(fold_name("HP Inc."), "hp");
+        assert_eq!(fold_name("Hewlett-Packard"), "hewlettpackard");
+        assert_eq!(fold_name("Dell Inc."), "dell");
+        assert_eq!(fold_name("Cisco Systems, Inc."), "ciscosystems");
+        assert_eq!(fold_name("Inc"), "inc");
+    }
+}

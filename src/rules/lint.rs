@@ -1,0 +1,349 @@
+//! Checks rule files strictly and reports every problem, each with its file and key.
+
+use super::pattern::{Item, Pattern};
+use super::schema::{DecodeType, Decoder, Table, VendorRules};
+use crate::check_digit::Algorithm;
+use crate::matcher::digit_alphabet;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+/// One problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintIssue {
+    /// The file (or, for rules not read from a file, `<id>.toml`).
+    pub file: String,
+    /// Where in the file: a dotted key such as `formats[1].decode[0].table`.
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LintIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.key.is_empty() {
+            true => write!(f, "{}: {}", self.file, self.message),
+            false => write!(f, "{}: {}: {}", self.file, self.key, self.message),
+        }
+    }
+}
+
+struct Issues {
+    file: String,
+    list: Vec<LintIssue>,
+}
+
+impl Issues {
+    fn add(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.list.push(LintIssue { file: self.file.clone(), key: key.into(), message: message.into() });
+    }
+}
+
+/// Every problem in `rules`: structure, then (when the structure is sound) the examples.
+pub fn lint(rules: &[VendorRules]) -> Vec<LintIssue> {
+    let issues = structure(rules);
+    if !issues.is_empty() {
+        return issues;
+    }
+    match crate::Registry::compile(rules.to_vec()) {
+        Ok(registry) => rules.iter().flat_map(|v| examples(&registry, v)).collect(),
+        Err(issues) => issues,
+    }
+}
+
+/// Problems in the shape of the rules: ids, aliases, tables, patterns and decoders.
+pub fn structure(rules: &[VendorRules]) -> Vec<LintIssue> {
+    let mut all = Vec::new();
+    let mut format_ids = HashMap::new();
+    let mut names = HashMap::new();
+    for vendor in rules {
+        let mut issues = Issues { file: format!("{}.toml", vendor.id), list: Vec::new() };
+        check_vendor(vendor, &mut issues);
+        for name in std::iter::once(&vendor.id).chain(&vendor.aliases) {
+            let folded = crate::registry::fold_name(name);
+            match names.insert(folded, vendor.id.clone()) {
+                Some(other) if other != vendor.id => {
+                    issues.add("aliases", format!("'{name}' also names vendor '{other}'"))
+                }
+                _ => {}
+            }
+        }
+        for (i, format) in vendor.formats.iter().enumerate() {
+            if let Some(other) = format_ids.insert(format.id.clone(), vendor.id.clone()) {
+                issues.add(
+                    format!("formats[{i}].id"),
+                    format!("format id '{}' is also used in {other}.toml", format.id),
+                );
+            }
+        }
+        all.extend(issues.list);
+    }
+    all
+}
+
+fn check_vendor(v: &VendorRules, issues: &mut Issues) {
+    let id_ok =
+        !v.id.is_empty() && v.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok {
+        issues.add("id", format!("id '{}' must be lowercase letters, digits and '-'", v.id));
+    }
+    if v.name.trim().is_empty() {
+        issues.add("name", "name is empty");
+    }
+    if v.source.trim().is_empty() {
+        issues.add("source", "every rule file names the public source of its facts");
+    }
+    check_confidence(v.confidence, "confidence", issues);
+    for (from, to) in &v.never {
+        if from.chars().count() != 1 || to.chars().count() != 1 {
+            issues.add(format!("never.{from}"), "never maps one character to one character");
+        }
+    }
+    for (name, table) in &v.tables {
+        check_table(name, table, issues);
+    }
+    for (i, format) in v.formats.iter().enumerate() {
+        let key = format!("formats[{i}]");
+        if format.id != v.id && !format.id.starts_with(&format!("{}-", v.id)) {
+            issues.add(format!("{key}.id"), format!("format id '{}' must start with '{}-'", format.id, v.id));
+        }
+        check_confidence(format.confidence, &format!("{key}.confidence"), issues);
+        if !["", "jan1", "iso"].contains(&format.week_start.as_str()) {
+            issues.add(
+                format!("{key}.week_start"),
+                format!("week_start '{}' is not jan1 or iso", format.week_start),
+            );
+        }
+        if !format.check_digit.is_empty() && Algorithm::by_name(&format.check_digit).is_none() {
+            let names: Vec<&str> = crate::check_digit::ALGORITHMS.iter().map(|(n, _)| *n).collect();
+            issues.add(
+                format!("{key}.check_digit"),
+                format!("unknown algorithm '{}'; known: {}", format.check_digit, names.join(", ")),
+            );
+        }
+        if format.scanner_prefixes.iter().any(|p| p.is_empty()) {
+            issues.add(format!("{key}.scanner_prefixes"), "a scanner prefix is empty");
+        }
+        match Pattern::parse(&format.pattern) {
+            Ok(pattern) => {
+                for (j, d) in format.decode.iter().enumerate() {
+                    check_decoder(d, &pattern, v, &format!("{key}.decode[{j}]"), issues);
+                }
+            }
+            Err(e) => issues.add(format!("{key}.pattern"), e.to_string()),
+        }
+    }
+    for (i, ex) in v.examples.iter().enumerate() {
+        if ex.value.is_empty() {
+            issues.add(format!("examples[{i}].value"), "example value is empty");
+        }
+        if !ex.error.is_empty() && !ex.fields.is_empty() {
+            issues.add(format!("examples[{i}]"), "an example has either an error or fields, not both");
+        }
+        if !ex.format.is_empty() && !v.formats.iter().any(|f| f.id == ex.format) {
+            issues.add(format!("examples[{i}].format"), format!("no format '{}' in this file", ex.format));
+        }
+        if !ex.span.is_empty() && (ex.span.len() != 2 || ex.span[0] > ex.span[1]) {
+            issues.add(format!("examples[{i}].span"), "span is [start, end] with start <= end");
+        }
+    }
+    if v.examples.iter().filter(|e| e.error.is_empty()).count() == 0 && !v.formats.is_empty() {
+        issues.add("examples", "give at least one valid example, with its source");
+    }
+}
+
+fn check_confidence(c: f64, key: &str, issues: &mut Issues) {
+    if !(0.0..=1.0).contains(&c) {
+        issues.add(key, format!("confidence {c} is not between 0 and 1"));
+    }
+}
+
+fn check_table(name: &str, t: &Table, issues: &mut Issues) {
+    let key = format!("tables.{name}");
+    if !t.file.is_empty() {
+        issues.add(format!("{key}.file"), format!("table file '{}' was not loaded", t.file));
+        return;
+    }
+    check_confidence(t.confidence, &format!("{key}.confidence"), issues);
+    if t.columns.is_empty() {
+        issues.add(format!("{key}.columns"), "a table needs columns; the first names the code");
+    }
+    let mut seen = BTreeSet::new();
+    for (i, row) in t.rows.iter().enumerate() {
+        if row.len() != t.columns.len() {
+            issues.add(
+                format!("{key}.rows[{i}]"),
+                format!("row has {} cells, the table has {} columns", row.len(), t.columns.len()),
+            );
+        }
+        if let Some(code) = row.first() {
+            if !seen.insert(code.to_ascii_uppercase()) {
+                issues.add(format!("{key}.rows[{i}]"), format!("code '{code}' appears twice"));
+            }
+        }
+    }
+}
+
+fn check_decoder(d: &Decoder, pattern: &Pattern, v: &VendorRules, key: &str, issues: &mut Issues) {
+    let item = pattern.segment_index(&d.segment);
+    if item.is_none() && d.segment != "*" {
+        issues.add(format!("{key}.segment"), format!("the pattern has no segment '{}'", d.segment));
+    }
+    if !["", "note", "error"].contains(&d.unknown.as_str()) {
+        issues.add(format!("{key}.unknown"), format!("unknown must be note or error, not '{}'", d.unknown));
+    }
+    if d.base == 1 || d.base > 36 {
+        issues.add(format!("{key}.base"), format!("base {} is not between 2 and 36", d.base));
+    }
+    match digit_alphabet(&d.alphabet) {
+        None => issues.add(
+            format!("{key}.alphabet"),
+            format!("unknown digit alphabet '{}'; known: alnum, base34, base31", d.alphabet),
+        ),
+        Some(digits) if d.base as usize > digits.len() => issues.add(
+            format!("{key}.base"),
+            format!("base {} needs more digits than alphabet '{}' has", d.base, d.alphabet),
+        ),
+        _ => {}
+    }
+    if d.encode_base == 1 || d.encode_base > 36 {
+        issues.add(
+            format!("{key}.encode_base"),
+            format!("encode_base {} is not between 2 and 36", d.encode_base),
+        );
+    }
+    if !(d.range.is_empty() || d.range.len() == 2 && d.range[0] <= d.range[1]) {
+        issues.add(format!("{key}.range"), "range is [lowest, highest]");
+    }
+    if d.kind == DecodeType::Bits && !(1..=64).contains(&d.width) {
+        issues.add(format!("{key}.width"), "bits needs a width from 1 to 64");
+    }
+    if !d.decades.is_empty() && d.kind != DecodeType::Year {
+        issues.add(format!("{key}.decades"), "decades belong to a year decoder");
+    }
+    if !d.decade_from.is_empty() {
+        let has_years = v.formats.iter().flat_map(|f| &f.decode).any(|o| {
+            o.segment == d.decade_from
+                && v.tables.get(&o.table).is_some_and(|t| t.columns.iter().any(|c| c == "years"))
+        });
+        if pattern.segment_index(&d.decade_from).is_none() || !has_years {
+            issues.add(
+                format!("{key}.decade_from"),
+                format!(
+                    "'{}' must be a segment decoded with a table that has a 'years' column",
+                    d.decade_from
+                ),
+            );
+        }
+    }
+    let needs_field = matches!(d.kind, DecodeType::Text | DecodeType::Number | DecodeType::Bits);
+    if needs_field && d.field.is_empty() && d.columns.is_empty() {
+        issues.add(format!("{key}.field"), "the decoder writes nothing: give field or columns");
+    }
+    if d.table.is_empty() {
+        if !d.columns.is_empty() {
+            issues.add(format!("{key}.columns"), "columns need a table");
+        }
+        return;
+    }
+    let Some(table) = v.tables.get(&d.table) else {
+        issues.add(format!("{key}.table"), format!("no table '{}' in this file", d.table));
+        return;
+    };
+    for (field, column) in &d.columns {
+        if !table.columns.contains(column) {
+            issues.add(
+                format!("{key}.columns.{field}"),
+                format!("table '{}' has no column '{column}'", d.table),
+            );
+        }
+    }
+    let column_needed = match d.kind {
+        DecodeType::Year => Some(&["year", "digit"][..]),
+        DecodeType::Week => Some(&["week"][..]),
+        DecodeType::Month => Some(&["month"][..]),
+        _ => None,
+    };
+    if let Some(names) = column_needed {
+        if !names.iter().any(|n| table.columns.iter().any(|c| c == n)) {
+            issues.add(
+                format!("{key}.table"),
+                format!("table '{}' needs a column named {}", d.table, names.join(" or ")),
+            );
+        }
+    }
+    // A text lookup whose codes can never occur in its segment is a mistake in the table.
+    if let (
+        DecodeType::Text | DecodeType::Year | DecodeType::Week | DecodeType::Month,
+        Some(Item::Segment { class, min, max, .. }),
+    ) = (d.kind, item.map(|i| &pattern.items[i]))
+    {
+        let fits = |code: &String| {
+            let n = code.chars().count();
+            n >= *min as usize
+                && n <= *max as usize
+                && code.chars().all(|c| class.contains(c.to_ascii_uppercase()))
+        };
+        let codes: Vec<&String> = table.rows.iter().filter_map(|r| r.first()).collect();
+        let misfits: Vec<&str> = codes.iter().filter(|c| !fits(c)).map(|c| c.as_str()).collect();
+        if !codes.is_empty() && misfits.len() == codes.len() {
+            issues.add(
+                format!("{key}.table"),
+                format!("no code of table '{}' can match segment '{}'", d.table, d.segment),
+            );
+        }
+    }
+}
+
+/// Runs the examples of `v` against `registry`.
+fn examples(registry: &crate::Registry, v: &VendorRules) -> Vec<LintIssue> {
+    let mut issues = Issues { file: format!("{}.toml", v.id), list: Vec::new() };
+    for (i, ex) in v.examples.iter().enumerate() {
+        let key = format!("examples[{i}]");
+        let result = registry.validate(&ex.value, &v.id);
+        match (ex.error.is_empty(), result) {
+            (true, Ok(decoded)) => {
+                if !ex.format.is_empty() && decoded.format != ex.format {
+                    issues.add(
+                        &key,
+                        format!("'{}' decodes as {}, not {}", ex.value, decoded.format, ex.format),
+                    );
+                }
+                for (field, want) in &ex.fields {
+                    match decoded.fields.get(field) {
+                        Some(got) if got.to_string() == want.to_string() => {}
+                        Some(got) => issues.add(
+                            format!("{key}.fields.{field}"),
+                            format!("'{}' decodes {field} = {got}, not {want}", ex.value),
+                        ),
+                        None => issues.add(
+                            format!("{key}.fields.{field}"),
+                            format!("'{}' decodes no {field}", ex.value),
+                        ),
+                    }
+                }
+            }
+            (true, Err(problem)) => {
+                issues.add(&key, format!("'{}' should be valid but: {problem}", ex.value))
+            }
+            (false, Ok(decoded)) => {
+                issues.add(&key, format!("'{}' should fail but decodes as {}", ex.value, decoded.format))
+            }
+            (false, Err(problem)) => {
+                if problem.message() != ex.error {
+                    issues.add(
+                        format!("{key}.error"),
+                        format!("'{}' fails with \"{}\", not \"{}\"", ex.value, problem.message(), ex.error),
+                    );
+                }
+                let span = [problem.span().start, problem.span().end];
+                if ex.span.len() == 2 && ex.span[..] != span[..] {
+                    issues.add(
+                        format!("{key}.span"),
+                        format!("'{}' points at {:?}, not {:?}", ex.value, span, ex.span),
+                    );
+                }
+            }
+        }
+    }
+    issues.list
+}

@@ -1,0 +1,97 @@
+//! Exact messages, spans and hints for the mistakes people make.
+
+use serialkit::{ProblemKind, Registry, validate};
+
+#[track_caller]
+fn assert_problem(value: &str, vendor: &str, message: &str, span: (usize, usize)) -> serialkit::Problem {
+    let problem = validate(value, vendor).expect_err("should be invalid");
+    assert_eq!(problem.message(), message, "{value}");
+    assert_eq!((problem.span().start, problem.span().end), span, "{value}");
+    problem
+}
+
+#[test]
+fn letter_o_in_an_apple_serial() {
+    let p = assert_problem("CO2TJ0Q7GVC8", "apple", "'O' cannot appear in plant", (1, 2));
+    assert_eq!(p.hint(), Some("Apple serials never contain O — did you mean 0?"));
+    assert_eq!(p.kind(), ProblemKind::InvalidCharacter);
+}
+
+#[test]
+fn spans_count_characters_of_the_input_as_typed() {
+    // Two leading spaces and a full-width O: the span still points at the O.
+    assert_problem("  CＯ2TJ0Q7GVC8", "apple", "'O' cannot appear in plant", (3, 4));
+    // An inner dash is not a separator for Apple: it is the wrong character.
+    assert_problem("C02-TJ0Q7GVC8", "apple", "'-' cannot appear in year", (3, 4));
+}
+
+#[test]
+fn too_short_points_after_the_last_character() {
+    let p = assert_problem("C02TJ0Q7GVC ", "apple", "too short: 11 characters, apple-12 needs 12", (11, 11));
+    assert_eq!(p.kind(), ProblemKind::TooShort);
+}
+
+#[test]
+fn placeholders_say_why() {
+    let p = assert_problem(
+        "Default string",
+        "apple",
+        "placeholder, not a serial: the AMI BIOS default the maker did not replace",
+        (0, 14),
+    );
+    assert_eq!(p.kind(), ProblemKind::Placeholder);
+    assert_problem("0000000", "dell", "placeholder, not a serial: one character repeated ('0')", (0, 7));
+}
+
+#[test]
+fn empty_and_unknown_vendor() {
+    assert_problem("   ", "apple", "empty value", (0, 3));
+    let p = assert_problem("C02TJ0Q7GVC8", "acme", "unknown vendor 'acme'", (0, 12));
+    assert!(p.hint().unwrap().starts_with("known vendors: apc, apple"));
+}
+
+#[test]
+fn vendor_aliases_resolve() {
+    let r = Registry::builtin();
+    assert_eq!(r.resolve_vendor("Hewlett-Packard"), Some("hp"));
+    assert_eq!(r.resolve_vendor("HP Inc."), Some("hp"));
+    assert_eq!(r.resolve_vendor("LENOVO"), Some("lenovo"));
+    assert_eq!(r.resolve_vendor("Dell Inc."), Some("dell"));
+    assert!(validate("C02TJ0Q7GVC8", "Apple Inc.").is_ok());
+}
+
+#[test]
+fn unknown_vendor_value_gets_the_closest_format() {
+    let report = serialkit::decode("CO2TJ0Q7GVC8");
+    assert!(!report.valid);
+    let p = &report.errors[0];
+    assert_eq!(p.message(), "'O' cannot appear in plant");
+    assert_eq!(
+        p.hint(),
+        Some("closest format: apple-12 (Apple); Apple serials never contain O — did you mean 0?")
+    );
+}
+
+#[test]
+fn nothing_close_says_so() {
+    let report = serialkit::decode("!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!");
+    assert_eq!(report.errors[0].kind(), ProblemKind::NoMatch);
+    assert_eq!(report.errors[0].message(), "no known format matches this 37-character value");
+}
+
+#[test]
+fn ambiguous_decades_say_so() {
+    let decoded = validate("CZC13377H1", "hp").unwrap();
+    assert_eq!(decoded.fields["year_candidates"].to_string(), "2011 or 2021");
+    assert!(!decoded.fields.contains_key("year"));
+    assert!(decoded.reason.contains("ambiguous"), "{}", decoded.reason);
+}
+
+#[test]
+fn apple_decade_follows_the_model_years() {
+    // C/D are 2010 or 2020; the model's production years pick the decade.
+    let decoded = validate("C02XGBVDJG5H", "apple").unwrap();
+    assert_eq!(decoded.fields["year"].to_string(), "2018");
+    let report = serialkit::decode("C02TJ0Q7GVC8");
+    assert_eq!(report.fields["week"].to_string(), "15");
+}
