@@ -453,6 +453,13 @@ impl Registry {
         if format.has_literal {
             score += 0.1;
         }
+        score += 0.25 * format.specificity;
+        let dated =
+            ["year", "year_candidates", "week", "month"].iter().any(|f| decoding.fields.contains_key(*f));
+        if dated {
+            score += 0.1;
+            reasons.push("its date code is in range".into());
+        }
         score += 0.12 * decoding.table_weight.min(4.0);
         score -= 0.1 * f64::from(decoding.table_misses);
         if decoding.table_hits > 0 {

@@ -50,6 +50,9 @@ pub(crate) struct CompiledFormat {
     pub first: CharSet,
     /// Whether the pattern has fixed text (more telling when it matches).
     pub has_literal: bool,
+    /// How much narrower the pattern is than "any alphanumerics of that length", 0 to 1: a
+    /// match of a narrow pattern says more.
+    pub specificity: f64,
 }
 
 /// Where a value stopped fitting a pattern.
@@ -93,6 +96,7 @@ impl CompiledFormat {
             has_literal: items.iter().any(|i| matches!(i, Item::Literal(_))),
             decoders: Vec::new(),
             first: CharSet::default(),
+            specificity: specificity(&items, max_len),
             items,
             min_len,
             max_len,
@@ -605,6 +609,18 @@ impl CompiledFormat {
             None => {}
         }
     }
+}
+
+fn specificity(items: &[Item], max_len: usize) -> f64 {
+    let accepted: f64 = items
+        .iter()
+        .map(|item| match item {
+            Item::Segment { class, max, .. } => f64::from(*max) * f64::from(class.len().max(1)).ln(),
+            Item::Literal(_) => 0.0,
+        })
+        .sum();
+    let alnum = max_len as f64 * 36f64.ln();
+    if alnum == 0.0 { 0.0 } else { (1.0 - accepted / alnum).clamp(0.0, 1.0) }
 }
 
 fn fill_columns(out: &mut Decoding, table: Option<&CompiledTable>, row: &[String], r: &Decoder) {

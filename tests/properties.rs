@@ -1,0 +1,81 @@
+//! Properties that hold for every input: no panic, spans inside the input, normalization is
+//! idempotent, a valid value's normalized form decodes to the same fields.
+
+use proptest::prelude::*;
+use serialkit::{Options, Registry};
+
+const VENDORS: &[&str] = &["", "apple", "cisco", "dell", "hp", "lenovo", "raspberrypi", "samsung", "juniper"];
+
+fn any_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,40}",
+        "[0-9A-Z]{0,20}",
+        "[0-9A-Za-z \\-_.:ＡＯ０\u{2013}\u{200B}]{0,24}",
+        // Mutations of real serials: the shapes that reach deep into the matchers.
+        ("[CW][0O]2?[A-Z0-9]{8,10}").prop_map(|s| s),
+    ]
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn decode_never_panics_and_spans_fit(value in any_value(), v in 0..VENDORS.len()) {
+        let registry = Registry::builtin();
+        let options = Options { vendor: (!VENDORS[v].is_empty()).then(|| VENDORS[v].to_string()), kind: None };
+        let report = registry.decode(&value, &options);
+        prop_assert_eq!(report.valid, !report.candidates.is_empty());
+        prop_assert_eq!(report.valid, report.errors.is_empty());
+        for p in &report.errors {
+            prop_assert!(p.span().start <= p.span().end);
+            prop_assert!(p.span().end <= char_len(&value), "{:?} for {:?}", p.span(), value);
+            prop_assert!(!p.message().is_empty());
+        }
+        for c in &report.candidates {
+            prop_assert!((0.0..=1.0).contains(&c.confidence));
+        }
+    }
+
+    #[test]
+    fn partial_never_panics_and_spans_fit(value in any_value(), v in 0..VENDORS.len()) {
+        let partial = Registry::builtin().check_partial(&value, VENDORS[v]);
+        if let Some(p) = &partial.problem {
+            prop_assert!(p.span().start <= p.span().end && p.span().end <= char_len(&value));
+        }
+    }
+
+    #[test]
+    fn normalize_is_idempotent(value in any_value()) {
+        let once = serialkit::normalize(&value);
+        prop_assert_eq!(serialkit::normalize(&once), once);
+    }
+
+    #[test]
+    fn a_valid_values_normalized_form_decodes_the_same(value in any_value()) {
+        let registry = Registry::builtin();
+        let report = registry.decode(&value, &Options::default());
+        for c in report.candidates.iter().take(3) {
+            let again = registry.decode(&c.normalized, &Options::vendor(c.vendor.clone()));
+            let same = again.candidates.iter().find(|d| d.format == c.format);
+            prop_assert!(same.is_some(), "{:?} → {:?} no longer fits {}", value, c.normalized, c.format);
+            prop_assert_eq!(&same.unwrap().fields, &c.fields);
+        }
+    }
+}
+
+#[test]
+fn every_examples_normalized_form_decodes_the_same() {
+    let registry = Registry::builtin();
+    for vendor in registry.vendors() {
+        for ex in vendor.examples.iter().filter(|e| e.error.is_empty()) {
+            let first = registry.validate(&ex.value, &vendor.id).unwrap();
+            let again = registry.validate(&first.normalized, &vendor.id).unwrap();
+            assert_eq!(first.fields, again.fields, "{}", ex.value);
+            assert_eq!(serialkit::normalize(&first.normalized), first.normalized);
+        }
+    }
+}
