@@ -21,3 +21,6 @@ cargo run --quiet -- lint-rules vendors
 
 step "rust tests (unit, integration, doc)"
 cargo test --no-fail-fast
+
+step "WebAssembly package and browser tests"
+./scripts/test-wasm.sh

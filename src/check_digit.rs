@@ -150,7 +150,8 @@ fn hybrid_system(body: &str, m: usize) -> Option<usize> {
 
 fn mod97_10(body: &str) -> Option<usize> {
     let r = digits(body, 10)?.iter().fold(0, |r, &d| (r * 10 + d) % 97);
-    Some((98 - (r * 100) % 97) % 97)
+    // 98 − (body·100 mod 97) lies in 2..=98; reducing it mod 97 would give 00/01 for 97/98.
+    Some(98 - (r * 100) % 97)
 }
 
 #[rustfmt::skip]
@@ -213,6 +214,119 @@ mod tests {
     fn gs1_vectors() {
         assert_eq!(Algorithm::Gs1Mod10.compute("400638133393").as_deref(), Some("1"));
         assert!(Algorithm::Gs1Mod10.verify("036000291452"));
+    }
+
+    // Published vectors from the docstrings of arthurdejong/python-stdnum (stdnum/luhn.py,
+    // stdnum/iso7064/*.py, stdnum/verhoeff.py, stdnum/damm.py, stdnum/imei.py, stdnum/meid.py,
+    // stdnum/ean.py, stdnum/isbn.py).
+
+    #[test]
+    fn luhn_stdnum_vectors() {
+        // stdnum/luhn.py: calc_check_digit('7894') == '9'; validate('78949').
+        assert_eq!(Algorithm::Luhn.compute("7894").as_deref(), Some("9"));
+        assert!(Algorithm::Luhn.verify("78949"));
+        assert!(!Algorithm::Luhn.verify("7894"));
+        // stdnum/imei.py: 354178036859789 is valid, 35-417803-685978-1 is not; the 14-digit
+        // 35686800004141 takes check digit 8.
+        assert!(Algorithm::Luhn.verify("354178036859789"));
+        assert!(!Algorithm::Luhn.verify("354178036859781"));
+        assert_eq!(Algorithm::Luhn.compute("35686800004141").as_deref(), Some("8"));
+        // stdnum/meid.py: the decimal MEID 293608736500703710 takes check digit 0.
+        assert_eq!(Algorithm::Luhn.compute("293608736500703710").as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn luhn_mod16_stdnum_vectors() {
+        // stdnum/meid.py: AF 01 23 45 0A BC DE takes check digit C (Luhn over hex digits).
+        assert_eq!(Algorithm::LuhnMod16.compute("AF0123450ABCDE").as_deref(), Some("C"));
+        assert!(Algorithm::LuhnMod16.verify("AF0123450ABCDEC"));
+        // stdnum/luhn.py: checksum('1234', hex alphabet) is 14, so 1234 is not valid and its
+        // check digit is the one that makes the sum 0.
+        assert!(!Algorithm::LuhnMod16.verify("1234"));
+        assert!(
+            Algorithm::LuhnMod16.verify(&format!("1234{}", Algorithm::LuhnMod16.compute("1234").unwrap()))
+        );
+    }
+
+    #[test]
+    fn luhn_mod36_round_trips() {
+        // No published vector in python-stdnum; check the defining property instead.
+        for body in ["ABC123", "Z9", "0000001"] {
+            let check = Algorithm::LuhnMod36.compute(body).unwrap();
+            assert!(Algorithm::LuhnMod36.verify(&format!("{body}{check}")), "{body}");
+        }
+    }
+
+    #[test]
+    fn gs1_mod10_stdnum_vectors() {
+        // stdnum/ean.py: EAN-8, EAN-13 (an ISBN-13) and GTIN-14 examples.
+        assert!(Algorithm::Gs1Mod10.verify("73513537"));
+        assert!(Algorithm::Gs1Mod10.verify("9780471117094"));
+        assert!(Algorithm::Gs1Mod10.verify("98412345678908"));
+        // stdnum/isbn.py: 978-9024538270 is valid, 978-9024538271 is not.
+        assert!(Algorithm::Gs1Mod10.verify("9789024538270"));
+        assert!(!Algorithm::Gs1Mod10.verify("9789024538271"));
+    }
+
+    #[test]
+    fn isbn_mod11_stdnum_vectors() {
+        // stdnum/isbn.py: 1-85798-218-5 ↔ 978-1-85798-218-3.
+        assert!(Algorithm::IsbnMod11.verify("1857982185"));
+        assert_eq!(Algorithm::Gs1Mod10.compute("978185798218").as_deref(), Some("3"));
+        assert!(!Algorithm::IsbnMod11.verify("1857982186"));
+    }
+
+    #[test]
+    fn iso7064_mod11_2_stdnum_vectors() {
+        // stdnum/iso7064/mod_11_2.py.
+        assert_eq!(Algorithm::Iso7064Mod11_2.compute("0794").as_deref(), Some("0"));
+        assert!(Algorithm::Iso7064Mod11_2.verify("07940"));
+        assert_eq!(Algorithm::Iso7064Mod11_2.compute("079").as_deref(), Some("X"));
+        assert!(Algorithm::Iso7064Mod11_2.verify("079X"));
+    }
+
+    #[test]
+    fn iso7064_mod37_2_stdnum_vectors() {
+        // stdnum/iso7064/mod_37_2.py.
+        assert_eq!(Algorithm::Iso7064Mod37_2.compute("G123489654321").as_deref(), Some("Y"));
+        assert!(Algorithm::Iso7064Mod37_2.verify("G123489654321Y"));
+    }
+
+    #[test]
+    fn iso7064_mod37_36_stdnum_vectors() {
+        // stdnum/iso7064/mod_37_36.py.
+        assert_eq!(Algorithm::Iso7064Mod37_36.compute("A12425GABC1234002").as_deref(), Some("M"));
+        assert!(Algorithm::Iso7064Mod37_36.verify("A12425GABC1234002M"));
+    }
+
+    #[test]
+    fn iso7064_mod97_10_stdnum_vectors() {
+        // stdnum/iso7064/mod_97_10.py.
+        // stdnum's calc_check_digits takes the body with "00" appended; `compute` takes the body.
+        assert_eq!(Algorithm::Iso7064Mod97_10.compute("99991234567890121414").as_deref(), Some("90"));
+        assert!(Algorithm::Iso7064Mod97_10.verify("9999123456789012141490"));
+        assert_eq!(Algorithm::Iso7064Mod97_10.compute("4354111611551114").as_deref(), Some("31"));
+        assert!(Algorithm::Iso7064Mod97_10.verify("08686001256515001121751"));
+        assert_eq!(Algorithm::Iso7064Mod97_10.compute("22181321402534321446701611").as_deref(), Some("35"));
+        // Check digits run 02–98 (98 − body·100 mod 97), never 00 or 01.
+        assert_eq!(Algorithm::Iso7064Mod97_10.compute("97").as_deref(), Some("98"));
+        assert!(Algorithm::Iso7064Mod97_10.verify("9798"));
+    }
+
+    #[test]
+    fn verhoeff_stdnum_vectors() {
+        // stdnum/verhoeff.py.
+        assert_eq!(Algorithm::Verhoeff.compute("1234").as_deref(), Some("0"));
+        assert!(Algorithm::Verhoeff.verify("12340"));
+        assert!(!Algorithm::Verhoeff.verify("1234"));
+    }
+
+    #[test]
+    fn damm_stdnum_vectors() {
+        // stdnum/damm.py.
+        assert_eq!(Algorithm::Damm.compute("572").as_deref(), Some("4"));
+        assert!(Algorithm::Damm.verify("5724"));
+        assert!(!Algorithm::Damm.verify("572"));
     }
 
     #[test]

@@ -26,6 +26,22 @@ pub enum Kind {
     Sku,
     /// An organisation's asset tag.
     AssetTag,
+    /// An IEEE MAC address (EUI-48 or EUI-64).
+    Mac,
+    /// A mobile equipment identity (15 digits, Luhn).
+    Imei,
+    /// An IMEI with a software version instead of the check digit (16 digits).
+    Imeisv,
+    /// A mobile equipment identifier (CDMA, hex or decimal).
+    Meid,
+    /// A SIM card number (ITU-T E.118).
+    Iccid,
+    /// A GS1 trade item number (GTIN-8/12/13/14, UPC, EAN).
+    Gtin,
+    /// A book number (ISBN-10 or ISBN-13).
+    Isbn,
+    /// A GS1 element string (application identifiers with their data).
+    Gs1,
 }
 
 impl Kind {
@@ -36,11 +52,37 @@ impl Kind {
             Kind::Model => "model",
             Kind::Sku => "sku",
             Kind::AssetTag => "asset-tag",
+            Kind::Mac => "mac",
+            Kind::Imei => "imei",
+            Kind::Imeisv => "imeisv",
+            Kind::Meid => "meid",
+            Kind::Iccid => "iccid",
+            Kind::Gtin => "gtin",
+            Kind::Isbn => "isbn",
+            Kind::Gs1 => "gs1",
         }
     }
 
+    /// Whether this kind is a standard identifier that belongs to no vendor (MAC, IMEI, GTIN …).
+    pub fn is_standard(self) -> bool {
+        !matches!(self, Kind::Serial | Kind::Model | Kind::Sku | Kind::AssetTag)
+    }
+
     /// Every kind, for help texts.
-    pub const ALL: &'static [Kind] = &[Kind::Serial, Kind::Model, Kind::Sku, Kind::AssetTag];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Serial,
+        Kind::Model,
+        Kind::Sku,
+        Kind::AssetTag,
+        Kind::Mac,
+        Kind::Imei,
+        Kind::Imeisv,
+        Kind::Meid,
+        Kind::Iccid,
+        Kind::Gtin,
+        Kind::Isbn,
+        Kind::Gs1,
+    ];
 }
 
 impl std::str::FromStr for Kind {
@@ -200,51 +242,114 @@ impl Registry {
     /// assert_eq!(report.vendor.as_deref(), Some("apple"));
     /// ```
     pub fn decode(&self, value: &str, options: &Options) -> Report {
-        let cleaned = Cleaned::new(value);
+        let (normalized, result) = self.evaluate(value, options);
         let mut report = Report {
             input: value.to_string(),
             valid: false,
             kind: None,
             vendor: None,
             format: None,
-            normalized: cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect(),
+            normalized,
             confidence: 0.0,
             fields: BTreeMap::new(),
             errors: Vec::new(),
             candidates: Vec::new(),
         };
+        match result {
+            Ok(candidates) => {
+                let best = &candidates[0];
+                report.valid = true;
+                report.kind = Some(best.kind);
+                report.vendor = Some(best.vendor.clone()).filter(|v| !v.is_empty());
+                report.format = Some(best.format.clone());
+                report.normalized = best.normalized.clone();
+                report.confidence = best.confidence;
+                report.fields = best.fields.clone();
+                report.candidates = candidates;
+            }
+            Err(problem) => report.errors.push(problem),
+        }
+        report
+    }
+
+    /// The best reading of `value`, or what is wrong with it: [`Registry::decode`] without the
+    /// other candidates, for bulk work.
+    pub fn best(&self, value: &str, options: &Options) -> Result<Decoded, Problem> {
+        self.evaluate(value, options).1.map(|mut candidates| candidates.swap_remove(0))
+    }
+
+    /// The vendor-independent normalization, and every reading best first (never empty) or the
+    /// problem to report.
+    fn evaluate(&self, value: &str, options: &Options) -> (String, Result<Vec<Decoded>, Problem>) {
+        let cleaned = Cleaned::new(value);
+        let normalized = cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect();
         if let Err(problem) = self.precheck(value, &cleaned) {
-            report.errors.push(problem);
-            return report;
+            return (normalized, Err(problem));
         }
         let vendor = match &options.vendor {
             Some(name) => match self.vendor_index(name) {
                 Some(v) => Some(v),
-                None => {
-                    report.errors.push(self.unknown_vendor(name, &cleaned));
-                    return report;
-                }
+                None => return (normalized, Err(self.unknown_vendor(name, &cleaned))),
             },
             None => None,
         };
-        let attempts = self.attempts(&cleaned, vendor, options.kind);
+        let standard_kind = options.kind.is_some_and(Kind::is_standard);
+        let mut attempts =
+            if standard_kind { Vec::new() } else { self.attempts(&cleaned, vendor, options.kind, true) };
         let mut candidates: Vec<Decoded> =
-            attempts.iter().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
-        candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
-        if let Some(best) = candidates.first() {
-            report.valid = true;
-            report.kind = Some(best.kind);
-            report.vendor = Some(best.vendor.clone());
-            report.format = Some(best.format.clone());
-            report.normalized = best.normalized.clone();
-            report.confidence = best.confidence;
-            report.fields = best.fields.clone();
-        } else {
-            report.errors.push(self.best_problem(&cleaned, &attempts, vendor));
+            attempts.iter_mut().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
+        // MAC, IMEI, GTIN and friends belong to no vendor: tried when no vendor was named, or
+        // when such a kind was asked for (the vendor then does not matter).
+        let mut standard_problems = Vec::new();
+        if vendor.is_none() || standard_kind {
+            for result in crate::ids::identify(value, options.kind) {
+                match result {
+                    Ok(decoded) => candidates.push(decoded),
+                    Err(problem) => standard_problems.push(problem),
+                }
+            }
         }
-        report.candidates = candidates;
-        report
+        if !candidates.is_empty() {
+            candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+            candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
+            return (normalized, Ok(candidates));
+        }
+        // Nothing fits: try every format, whatever its length, to explain what is wrong.
+        let problem = match standard_problems.into_iter().next() {
+            // A value shaped like a MAC or an IMEI is best explained by that parser's problem:
+            // the parsers only run on values of their shape.
+            Some(problem) => problem,
+            None if standard_kind => Problem::new(
+                ProblemKind::NoMatch,
+                Span::new(0, cleaned.input_len),
+                format!("no {} format fits this value", options.kind.map_or("known", Kind::as_str)),
+            ),
+            None => {
+                attempts = self.attempts(&cleaned, vendor, options.kind, false);
+                let problem = self.best_problem(&cleaned, &attempts, vendor);
+                match vendor.and_then(|_| self.other_reading(value)) {
+                    Some(hint) => problem.with_hint(hint),
+                    None => problem,
+                }
+            }
+        };
+        (normalized, Err(problem))
+    }
+
+    /// For a value that is not a serial of the named vendor: what else it is (a MAC pasted into
+    /// the serial field, an IMEI, another vendor's model number), as a hint.
+    fn other_reading(&self, value: &str) -> Option<String> {
+        let other = self.best(value, &Options::default()).ok()?;
+        let what = match other.kind {
+            Kind::Serial => format!("a {} serial ({})", self.vendor_name(&other.vendor), other.format),
+            Kind::Model => format!("a {} model number, not a serial", self.vendor_name(&other.vendor)),
+            kind => format!("a valid {} ({}), not a serial", kind.as_str().to_uppercase(), other.format),
+        };
+        Some(format!("this looks like {what}"))
+    }
+
+    fn vendor_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.vendors.iter().find(|v| v.rules.id == id).map_or(id, |v| v.rules.name.as_str())
     }
 
     /// Checks `value` as a serial of `vendor` (an id, name or alias): the best reading, or the
@@ -256,11 +361,7 @@ impl Registry {
     /// assert_eq!((err.span().start, err.span().end), (1, 2));
     /// ```
     pub fn validate(&self, value: &str, vendor: &str) -> Result<Decoded, Problem> {
-        let mut report = self.decode(value, &Options::vendor(vendor));
-        match report.candidates.is_empty() {
-            false => Ok(report.candidates.swap_remove(0)),
-            true => Err(report.errors.swap_remove(0)),
-        }
+        self.best(value, &Options::vendor(vendor))
     }
 
     /// Checks a value that is still being typed: a prefix of a valid value is `incomplete`,
@@ -304,7 +405,7 @@ impl Registry {
         let mut next = crate::rules::pattern::CharSet::default();
         let mut needs = usize::MAX;
         for format in self.formats_of(vendor, None) {
-            for attempt in self.attempt_all(&cleaned, format) {
+            for attempt in self.attempt_all(&cleaned, format, false) {
                 let (n, more) = match attempt.scan {
                     Scan::Prefix { needs, next } => (needs, next),
                     Scan::Complete { more } if !more.is_empty() => (1, more),
@@ -394,6 +495,7 @@ impl Registry {
         cleaned: &Cleaned,
         vendor: Option<usize>,
         kind: Option<Kind>,
+        fit_only: bool,
     ) -> Vec<Attempt<'r>> {
         let formats: Vec<&CompiledFormat> = match vendor {
             Some(_) => self.formats_of(vendor, kind),
@@ -407,20 +509,29 @@ impl Registry {
                     .collect()
             }
         };
-        formats.into_iter().flat_map(|f| self.attempt_all(cleaned, f)).collect()
+        formats.into_iter().flat_map(|f| self.attempt_all(cleaned, f, fit_only)).collect()
     }
 
     /// The format tried on the value as it is, and once more per scanner prefix it starts with.
-    fn attempt_all<'r>(&'r self, cleaned: &Cleaned, format: &'r CompiledFormat) -> Vec<Attempt<'r>> {
+    /// With `fit_only`, only where the length fits (enough to find valid readings).
+    fn attempt_all<'r>(
+        &'r self,
+        cleaned: &Cleaned,
+        format: &'r CompiledFormat,
+        fit_only: bool,
+    ) -> Vec<Attempt<'r>> {
         let (view, origin) = format.view(&cleaned.chars);
+        let fits = |len: usize| !fit_only || (format.min_len..=format.max_len).contains(&len);
         let mut out = Vec::with_capacity(1);
         for prefix in &format.rules.scanner_prefixes {
             let p: Vec<char> = prefix.chars().map(|c| c.to_ascii_uppercase()).collect();
-            if view.len() > p.len() && view[..p.len()] == p[..] {
+            if view.len() > p.len() && view[..p.len()] == p[..] && fits(view.len() - p.len()) {
                 out.push(self.attempt(format, view[p.len()..].to_vec(), origin[p.len()..].to_vec(), true));
             }
         }
-        out.push(self.attempt(format, view, origin, false));
+        if fits(view.len()) {
+            out.push(self.attempt(format, view, origin, false));
+        }
         out
     }
 
@@ -441,10 +552,10 @@ impl Registry {
         Attempt { format, view, origin, scan, decoding, stripped_prefix }
     }
 
-    fn decoded(&self, attempt: &Attempt) -> Decoded {
+    fn decoded(&self, attempt: &mut Attempt) -> Decoded {
         let format = attempt.format;
         let vendor = &self.vendors[format.vendor].rules;
-        let decoding = attempt.decoding.as_ref().cloned().unwrap_or_default();
+        let decoding = attempt.decoding.take().unwrap_or_default();
         let mut score: f64 = match format.rules.kind {
             FormatKind::Randomized => 0.35,
             _ => 0.5,
@@ -550,7 +661,7 @@ impl Registry {
         for f in &self.formats {
             let near = f.min_len <= len + 1 && len <= f.max_len + 1;
             if near && !done.iter().any(|a| std::ptr::eq(a.format, f)) {
-                out.extend(self.attempt_all(cleaned, f));
+                out.extend(self.attempt_all(cleaned, f, false));
             }
         }
         out

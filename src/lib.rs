@@ -27,12 +27,16 @@
 
 pub mod check_digit;
 mod decode;
+pub mod dupes;
 mod error;
+pub mod ids;
 mod matcher;
 mod normalize;
 mod placeholders;
 mod registry;
 pub mod rules;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use decode::{
     Decoded, Kind, MAX_INPUT_CHARS, Options, Partial, PartialState, Report, check_partial, decode,

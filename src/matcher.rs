@@ -291,6 +291,23 @@ impl CompiledFormat {
     /// characters as they can.
     pub fn split(&self, chars: &[char]) -> Option<Vec<(usize, usize)>> {
         let n = chars.len();
+        if self.min_len == self.max_len {
+            // Every item has a fixed length: the split is the only one there is.
+            if n != self.min_len {
+                return None;
+            }
+            let mut p = 0;
+            return Some(
+                self.items
+                    .iter()
+                    .map(|item| {
+                        let len = item.bounds().0;
+                        p += len;
+                        (p - len, p)
+                    })
+                    .collect(),
+            );
+        }
         let m = self.items.len();
         // can_finish[i][p]: items i.. match chars[p..].
         let mut can_finish = vec![vec![false; n + 1]; m + 1];
@@ -365,13 +382,13 @@ impl CompiledFormat {
             let span = Span::new(start, end);
             let r = &d.rules;
             let table = tables.get(&r.table);
-            let row_of = |key: &str, out: &mut Decoding| -> Option<Vec<String>> {
+            let row_of = |key: &str, out: &mut Decoding| -> Option<&[String]> {
                 let table = table?;
                 match table.rows.get(key) {
                     Some(row) => {
                         out.table_hits += 1;
                         out.table_weight += table.confidence;
-                        Some(row.clone())
+                        Some(row.as_slice())
                     }
                     None => {
                         out.table_misses += 1;
@@ -395,7 +412,7 @@ impl CompiledFormat {
                         out.fields.insert(r.field.clone(), Value::Text(text.clone()));
                     }
                     if let Some(row) = row_of(&text, &mut out) {
-                        fill_columns(&mut out, table, &row, r);
+                        fill_columns(&mut out, table, row, r);
                     }
                 }
                 DecodeType::Number | DecodeType::Bits => {
@@ -420,7 +437,7 @@ impl CompiledFormat {
                         out.fields.insert(r.field.clone(), v);
                     }
                     if let Some(row) = row_of(&value.to_string(), &mut out) {
-                        fill_columns(&mut out, table, &row, r);
+                        fill_columns(&mut out, table, row, r);
                     }
                 }
                 DecodeType::Year => {
@@ -486,7 +503,7 @@ impl CompiledFormat {
                     };
                     let n = if table.is_some() {
                         let Some(row) = row_of(&text, &mut out) else { continue };
-                        table.and_then(|t| t.column(&row, column)).and_then(|v| v.parse::<i64>().ok())
+                        table.and_then(|t| t.column(row, column)).and_then(|v| v.parse::<i64>().ok())
                     } else {
                         parse_number(&text, r.base, &r.alphabet).and_then(|n| i64::try_from(n).ok())
                     };

@@ -11,17 +11,13 @@ pub struct Args {
     #[arg(long)]
     vendor: Option<String>,
     /// Only identifiers of this kind: serial, model, sku, asset-tag.
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = super::parse_kind)]
     kind: Option<Kind>,
     /// One JSON object per value, in input order (NDJSON).
     #[arg(long)]
     json: bool,
     /// Values to decode; without any, one value per line is read from stdin.
     values: Vec<String>,
-}
-
-fn parse_kind(s: &str) -> Result<Kind, String> {
-    s.parse()
 }
 
 /// Decodes every value; exit 1 when any is invalid.
@@ -70,29 +66,22 @@ fn write_human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         }
         return writeln!(out);
     };
-    writeln!(
-        out,
-        "{}  valid  {} {} ({}), confidence {:.2}",
-        report.input,
-        best.vendor,
-        best.format,
-        best.kind.as_str(),
-        best.confidence
-    )?;
+    writeln!(out, "{}  valid  {}, confidence {:.2}", report.input, describe(best), best.confidence)?;
     let width = best.fields.keys().map(|k| k.len()).max().unwrap_or(0);
     for (name, value) in &best.fields {
         writeln!(out, "  {name:width$}  {value}")?;
     }
     writeln!(out, "  why: {}", best.reason)?;
     for other in report.candidates.iter().skip(1) {
-        writeln!(
-            out,
-            "  or:  {} {} ({}), confidence {:.2}",
-            other.vendor,
-            other.format,
-            other.kind.as_str(),
-            other.confidence
-        )?;
+        writeln!(out, "  or:  {}, confidence {:.2}", describe(other), other.confidence)?;
     }
     writeln!(out)
+}
+
+/// `apple apple-12 (serial)`, or `imei (imei)` for identifiers that belong to no vendor.
+fn describe(d: &serialkit::Decoded) -> String {
+    match d.vendor.is_empty() {
+        true => format!("{} ({})", d.format, d.kind.as_str()),
+        false => format!("{} {} ({})", d.vendor, d.format, d.kind.as_str()),
+    }
 }

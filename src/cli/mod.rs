@@ -1,7 +1,10 @@
 //! Command-line interface: argument parsing and the exit-code contract.
 
+mod check;
 mod decode;
 mod lint;
+mod read;
+mod write;
 
 use clap::{Parser, Subcommand};
 use serialkit::Registry;
@@ -29,6 +32,8 @@ struct Cli {
 enum Command {
     /// Identify and decode values given as arguments, or one per line on stdin.
     Decode(decode::Args),
+    /// Validate the serial, MAC and IMEI columns of an inventory (CSV, TSV, XLSX, XLS, ODS).
+    Check(check::Args),
     /// Check a folder of rule files and list every problem with its file and key.
     LintRules(lint::Args),
 }
@@ -46,6 +51,10 @@ pub fn run() -> i32 {
         Command::LintRules(args) => lint::run(&args),
         Command::Decode(args) => match registry(cli.rules.as_deref()) {
             Ok(registry) => decode::run(&registry, &args),
+            Err(code) => Ok(code),
+        },
+        Command::Check(args) => match registry(cli.rules.as_deref()) {
+            Ok(registry) => check::run(&registry, &args),
             Err(code) => Ok(code),
         },
     };
@@ -78,4 +87,9 @@ fn registry(rules: Option<&std::path::Path>) -> Result<std::borrow::Cow<'static,
         );
         EXIT_USAGE
     })
+}
+
+/// Parses `--kind`.
+fn parse_kind(s: &str) -> Result<serialkit::Kind, String> {
+    s.parse()
 }

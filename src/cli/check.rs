@@ -1,0 +1,539 @@
+//! `serialkit check FILE`: validate the identifier columns of an inventory, row by row.
+//!
+//! Two passes over the file keep memory bounded: the first hashes each checked cell to find
+//! duplicates (8 bytes a cell), the second decodes rows in parallel batches and writes them in
+//! input order with the findings appended.
+
+use super::read::{Input, Located, ReadOptions, Row};
+use super::write::{Format, Output};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use rayon::prelude::*;
+use serialkit::{Decoded, Kind, Options, Problem, Registry};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+
+const BATCH: usize = 8192;
+
+/// Arguments of `check`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The inventory: CSV, TSV, XLSX, XLS or ODS; `-` reads stdin.
+    file: PathBuf,
+    /// A column to check, by header name or 1-based index; repeat for several. Without it the
+    /// serial, MAC and IMEI columns are found from the header and the content.
+    #[arg(long = "column", short = 'c')]
+    columns: Vec<String>,
+    /// Check every chosen column as this kind (serial, model, mac, imei, …).
+    #[arg(long, value_parser = super::parse_kind)]
+    kind: Option<Kind>,
+    /// The vendor of every row (an id, name or alias).
+    #[arg(long, conflicts_with = "vendor_column")]
+    vendor: Option<String>,
+    /// A column naming each row's manufacturer ("Hewlett-Packard", "Dell Inc.", …).
+    #[arg(long)]
+    vendor_column: Option<String>,
+    /// The sheet of an XLSX/XLS/ODS file, by name or 1-based number; the first by default.
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The file has no header row (a plain list, one value per line, is a one-column file).
+    #[arg(long)]
+    no_header: bool,
+    /// The CSV field delimiter; sniffed from the first line by default.
+    #[arg(long, value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// Where to write the annotated rows; stdout by default (`-`).
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Output format; from the output file's extension by default, else CSV.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the normalized value in place of the original where the value is valid.
+    #[arg(long)]
+    fix: bool,
+    /// Print the summary as text on stderr (default) or as one JSON object on stdout.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    summary: SummaryFormat,
+    /// No progress bar and no summary on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SummaryFormat {
+    Text,
+    Json,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!("the delimiter is one ASCII character (or 'tab'), not '{s}'")),
+    }
+}
+
+/// A column being checked.
+struct Checked {
+    index: usize,
+    name: String,
+    kind: Option<Kind>,
+}
+
+/// The summary of a run; `--summary json` prints it.
+#[derive(serde::Serialize, Default)]
+struct Summary {
+    rows: u64,
+    cells: u64,
+    valid: u64,
+    invalid: u64,
+    blank: u64,
+    placeholders: u64,
+    fixed: u64,
+    by_reason: BTreeMap<String, u64>,
+    by_vendor: BTreeMap<String, u64>,
+    by_kind: BTreeMap<String, u64>,
+    duplicate_groups: u64,
+    duplicate_rows: u64,
+    columns: Vec<String>,
+    warnings: u64,
+}
+
+/// Checks the file; exit 1 when any cell is invalid or duplicated.
+pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
+    match check(registry, args) {
+        Ok(code) => Ok(code),
+        Err(Failure::Usage(message)) => {
+            eprintln!("serialkit: {message}");
+            Ok(EXIT_USAGE)
+        }
+        Err(Failure::Io(e)) => Err(e),
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(m: String) -> Failure {
+        Failure::Usage(m)
+    }
+}
+
+fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
+    if let Some(v) = &args.vendor {
+        if registry.resolve_vendor(v).is_none() {
+            return Err(Failure::Usage(format!("unknown vendor '{v}'")));
+        }
+    }
+    let located = super::read::locate(&args.file)?;
+    let read_options =
+        ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter: args.delimiter };
+    let mut input = Input::open(&located, &read_options)?;
+    let (columns, vendor_column) = choose_columns(registry, &mut input, args, &located, &read_options)?;
+    if !args.quiet {
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| format!("'{}' as {}", c.name, c.kind.map_or("any identifier", |k| k.as_str())))
+            .collect();
+        eprintln!("serialkit: checking {}", list.join(", "));
+    }
+    let groups = duplicate_groups(&located, &read_options, &columns)?;
+
+    let mut header = input.header.clone();
+    let width = header.len().max(columns.iter().map(|c| c.index + 1).max().unwrap_or(0));
+    header.resize(width, String::new());
+    for c in &columns {
+        for field in FIELDS {
+            header.push(if columns.len() == 1 { field.to_string() } else { format!("{}:{field}", c.name) });
+        }
+    }
+    let format = args.format.unwrap_or_else(|| Format::from_path(args.output.as_deref()));
+    let quiet_rows = args.output.is_none() && args.summary == SummaryFormat::Json;
+    let mut out = Output::create(args.output.as_deref(), format, quiet_rows)?;
+    if input.has_header {
+        out.header(&header)?;
+    }
+    let mut summary = Summary {
+        columns: columns.iter().map(|c| c.name.clone()).collect(),
+        duplicate_groups: groups.groups,
+        duplicate_rows: groups.rows,
+        ..Summary::default()
+    };
+    let progress = Progress::new(args.quiet);
+    let mut row_index = 0usize;
+    loop {
+        let batch = input.next_batch(BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<Vec<Result<Decoded, Problem>>> = batch
+            .par_iter()
+            .map(|row| {
+                let vendor = vendor_column
+                    .and_then(|i| row.cells.get(i))
+                    .and_then(|name| registry.resolve_vendor(name))
+                    .map(str::to_string)
+                    .or_else(|| args.vendor.clone());
+                columns
+                    .iter()
+                    .map(|c| {
+                        let value = row.cells.get(c.index).map_or("", String::as_str);
+                        registry.best(value, &Options { vendor: vendor.clone(), kind: c.kind })
+                    })
+                    .collect()
+            })
+            .collect();
+        for (row, reports) in batch.into_iter().zip(results) {
+            let group_ids = &groups.ids[row_index * columns.len()..][..columns.len()];
+            write_row(&mut out, row, &reports, group_ids, &columns, width, args.fix, &mut summary)?;
+            row_index += 1;
+        }
+        progress.set(summary.rows);
+    }
+    progress.finish();
+    out.finish()?;
+    summary.warnings = input.warnings.len() as u64;
+    for w in input.warnings.iter().take(20) {
+        let column = w.column.map(|c| format!(", column {}", input.column_name(c))).unwrap_or_default();
+        eprintln!("serialkit: {}: row {}{column}: {}", input.name, w.row, w.message);
+    }
+    if input.warnings.len() > 20 {
+        eprintln!("serialkit: … and {} more warnings", input.warnings.len() - 20);
+    }
+    match args.summary {
+        SummaryFormat::Json => println!("{}", serde_json::to_string(&summary).map_err(io::Error::other)?),
+        SummaryFormat::Text if !args.quiet => print_summary(&summary),
+        SummaryFormat::Text => {}
+    }
+    let findings = summary.invalid > 0 || summary.duplicate_groups > 0;
+    Ok(if findings { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The columns appended for each checked column.
+const FIELDS: [&str; 9] =
+    ["valid", "kind", "vendor", "normalized", "date", "model", "error", "hint", "duplicate_group"];
+
+#[allow(clippy::too_many_arguments)]
+fn write_row(
+    out: &mut Output,
+    mut row: Row,
+    reports: &[Result<Decoded, Problem>],
+    group_ids: &[u64],
+    columns: &[Checked],
+    width: usize,
+    fix: bool,
+    summary: &mut Summary,
+) -> io::Result<()> {
+    summary.rows += 1;
+    if row.cells.len() < width {
+        row.cells.resize(width, String::new());
+    }
+    let mut extra = Vec::with_capacity(columns.len() * FIELDS.len());
+    for ((column, report), &group) in columns.iter().zip(reports).zip(group_ids) {
+        summary.cells += 1;
+        let blank = row.cells[column.index].trim().is_empty();
+        if blank {
+            // An empty cell is missing data, not a wrong value: counted, never a finding.
+            summary.blank += 1;
+            extra.extend(std::iter::repeat_n(String::new(), FIELDS.len()));
+            continue;
+        }
+        let empty = std::collections::BTreeMap::new();
+        let (decoded, error) = match report {
+            Ok(d) => (Some(d), None),
+            Err(e) => (None, Some(e)),
+        };
+        if let Some(d) = decoded {
+            summary.valid += 1;
+            if !d.vendor.is_empty() {
+                *summary.by_vendor.entry(d.vendor.clone()).or_default() += 1;
+            }
+            *summary.by_kind.entry(d.kind.as_str().to_string()).or_default() += 1;
+            if fix && row.cells[column.index] != d.normalized {
+                row.cells[column.index] = d.normalized.clone();
+                summary.fixed += 1;
+            }
+        }
+        if let Some(e) = error {
+            summary.invalid += 1;
+            let reason = e.kind().as_str();
+            *summary.by_reason.entry(reason.to_string()).or_default() += 1;
+            if reason == "placeholder" {
+                summary.placeholders += 1;
+            }
+        }
+        let fields = decoded.map_or(&empty, |d| &d.fields);
+        let text = |key: &str| fields.get(key).map(|v| v.to_string());
+        extra.extend([
+            decoded.is_some().to_string(),
+            decoded.map_or(String::new(), |d| d.kind.as_str().to_string()),
+            decoded.map_or(String::new(), |d| d.vendor.clone()),
+            decoded.map_or(String::new(), |d| d.normalized.clone()),
+            text("date").or_else(|| text("year")).or_else(|| text("year_candidates")).unwrap_or_default(),
+            text("model_id").or_else(|| text("model")).unwrap_or_default(),
+            error.map_or(String::new(), |e| {
+                let s = e.span();
+                match s.end - s.start {
+                    0 => format!("{} (after character {})", e.message(), s.start),
+                    1 => format!("{} (character {})", e.message(), s.start + 1),
+                    _ => format!("{} (characters {}-{})", e.message(), s.start + 1, s.end),
+                }
+            }),
+            error.and_then(|e| e.hint()).unwrap_or_default().to_string(),
+            if group > 0 { format!("row {group}") } else { String::new() },
+        ]);
+    }
+    out.row(row.number, &row.cells, &extra)
+}
+
+fn print_summary(s: &Summary) {
+    eprintln!();
+    eprintln!("rows       {:>9}", s.rows);
+    eprintln!("valid      {:>9}", s.valid);
+    eprintln!("invalid    {:>9}", s.invalid);
+    for (reason, n) in &s.by_reason {
+        eprintln!("  {reason:<21}{n:>7}");
+    }
+    eprintln!("blank      {:>9}", s.blank);
+    eprintln!("duplicates {:>9} groups, {} rows", s.duplicate_groups, s.duplicate_rows);
+    if s.fixed > 0 {
+        eprintln!("fixed      {:>9}", s.fixed);
+    }
+    for (label, map) in [("by kind", &s.by_kind), ("by vendor", &s.by_vendor)] {
+        if !map.is_empty() {
+            let list: Vec<String> = map.iter().map(|(v, n)| format!("{v} {n}")).collect();
+            eprintln!("{label:<10} {}", list.join(", "));
+        }
+    }
+}
+
+/// Picks the columns to check: named ones, or those whose header or content says so.
+fn choose_columns(
+    registry: &Registry,
+    input: &mut Input,
+    args: &Args,
+    located: &Located,
+    options: &ReadOptions,
+) -> Result<(Vec<Checked>, Option<usize>), Failure> {
+    let find = |name: &str| -> Result<usize, String> {
+        if let Some(i) = input.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim())) {
+            if input.has_header {
+                return Ok(i);
+            }
+        }
+        match name.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n - 1),
+            _ => Err(format!(
+                "{}: no column '{name}'; columns: {}",
+                input.name,
+                (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    };
+    let mut vendor_column = args.vendor_column.as_deref().map(find).transpose()?;
+    if vendor_column.is_none() && args.vendor.is_none() && input.has_header {
+        // A manufacturer column picks each row's vendor rules, as --vendor-column would.
+        vendor_column = input.header.iter().position(|h| {
+            let h = h.trim().to_lowercase();
+            ["manufacturer", "vendor", "make", "brand", "oem", "hersteller"].contains(&h.as_str())
+        });
+        if let (Some(i), false) = (vendor_column, args.quiet) {
+            eprintln!(
+                "serialkit: vendors from column '{}' (use --vendor or --vendor-column to change)",
+                input.column_name(i)
+            );
+        }
+    }
+    if !args.columns.is_empty() {
+        let mut list = Vec::new();
+        for name in &args.columns {
+            let index = find(name)?;
+            let kind = args.kind.or_else(|| header_kind(input.header.get(index).map_or("", |h| h)).flatten());
+            list.push(Checked { index, name: input.column_name(index), kind });
+        }
+        return Ok((list, vendor_column));
+    }
+    let mut list: Vec<Checked> = Vec::new();
+    if input.has_header {
+        for (index, h) in input.header.iter().enumerate() {
+            if Some(index) == vendor_column {
+                continue;
+            }
+            if let Some(kind) = header_kind(h) {
+                list.push(Checked { index, name: input.column_name(index), kind: args.kind.or(kind) });
+            }
+        }
+    }
+    if list.is_empty() {
+        // Nothing in the header: sample the content and keep columns that mostly decode.
+        let mut sample_input = Input::open(located, options)?;
+        let sample = sample_input.next_batch(200)?;
+        let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(input.header.len());
+        for index in 0..width {
+            let values: Vec<&str> = sample
+                .iter()
+                .filter_map(|r| r.cells.get(index).map(String::as_str))
+                .filter(|v| !v.trim().is_empty())
+                .collect();
+            let hits = values
+                .iter()
+                .filter(|v| {
+                    let r = registry.best(v, &Options { vendor: None, kind: args.kind });
+                    r.is_ok_and(|d| d.confidence >= 0.3)
+                })
+                .count();
+            let mostly = !values.is_empty() && hits * 2 >= values.len();
+            // A one-column file is checked whatever it holds.
+            if mostly || width == 1 {
+                list.push(Checked { index, name: input.column_name(index), kind: args.kind });
+            }
+        }
+    }
+    if list.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{}: cannot tell which column holds serials; name it with --column (columns: {})",
+            input.name,
+            (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok((list, vendor_column))
+}
+
+/// What a header name says about its column: `Some(kind)` for an identifier column (the kind
+/// when the name tells it), `None` for anything else.
+fn header_kind(header: &str) -> Option<Option<Kind>> {
+    let h = header.trim().to_lowercase();
+    let words: Vec<&str> = h.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &str| words.contains(&w);
+    if has("imei") || has("imei1") || has("imei2") {
+        return Some(kind_named("imei"));
+    }
+    if has("meid") {
+        return Some(kind_named("meid"));
+    }
+    if has("iccid") {
+        return Some(kind_named("iccid"));
+    }
+    if has("mac") || h.contains("mac address") || h.contains("macaddress") || has("ethernet") || has("wifi") {
+        return Some(kind_named("mac"));
+    }
+    let serialish = has("serial")
+        || has("sn")
+        || h.contains("s/n")
+        || h.contains("serialnumber")
+        || h.contains("service tag")
+        || h.contains("servicetag")
+        || h.contains("seriennummer");
+    if serialish {
+        return Some(None);
+    }
+    None
+}
+
+/// The kind called `name`, when this build knows it.
+fn kind_named(name: &str) -> Option<Kind> {
+    name.parse().ok()
+}
+
+/// Duplicate groups per checked cell, found in a first pass: cells equal once case, spaces and
+/// punctuation are ignored. Group ids are the 1-based row number of the group's first row.
+struct Groups {
+    ids: Vec<u64>,
+    groups: u64,
+    rows: u64,
+}
+
+fn duplicate_groups(
+    located: &Located,
+    options: &ReadOptions,
+    columns: &[Checked],
+) -> Result<Groups, Failure> {
+    let mut input = Input::open(located, options)?;
+    let mut first_seen: Vec<HashMap<u64, (u64, u32)>> = vec![HashMap::new(); columns.len()];
+    let mut keys = Vec::new();
+    loop {
+        let batch = input.next_batch(BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        for row in &batch {
+            for (c, column) in columns.iter().enumerate() {
+                let value = row.cells.get(column.index).map_or("", String::as_str);
+                let key = identity_key(value);
+                if key != 0 {
+                    let entry = first_seen[c].entry(key).or_insert((row.number, 0));
+                    entry.1 += 1;
+                }
+                keys.push(key);
+            }
+        }
+    }
+    let mut ids = Vec::with_capacity(keys.len());
+    let (mut groups, mut rows) = (0, 0);
+    for (i, key) in keys.iter().enumerate() {
+        let c = i % columns.len();
+        match first_seen[c].get(key) {
+            Some(&(first, n)) if *key != 0 && n > 1 => {
+                ids.push(first);
+                rows += 1;
+            }
+            _ => ids.push(0),
+        }
+    }
+    for seen in &first_seen {
+        groups += seen.values().filter(|(_, n)| *n > 1).count() as u64;
+    }
+    Ok(Groups { ids, groups, rows })
+}
+
+/// A 64-bit FNV-1a hash of the value's letters and digits, upper-cased; 0 for a value with none.
+fn identity_key(value: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut any = false;
+    for c in serialkit::normalize(value).chars().filter(|c| c.is_alphanumeric()) {
+        any = true;
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    if any { hash | 1 } else { 0 }
+}
+
+/// A progress line on stderr, only when stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        if quiet || !io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} rows checked ({per_sec})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        Progress(Some(bar))
+    }
+
+    fn set(&self, rows: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(rows);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

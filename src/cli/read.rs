@@ -1,0 +1,266 @@
+//! Reading inventories: CSV/TSV (any delimiter) streamed in batches, XLSX/XLS/ODS sheets, stdin.
+
+use calamine::{Data, Reader};
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// One row as read, with its spreadsheet row number (1-based, the header is row 1).
+pub struct Row {
+    pub number: u64,
+    pub cells: Vec<String>,
+}
+
+/// A problem with the input that does not stop the run: reported with file, row and column.
+pub struct Warning {
+    pub row: u64,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+enum Rows {
+    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
+    Sheet(std::vec::IntoIter<Vec<String>>),
+}
+
+/// An open inventory: its header and a stream of rows.
+pub struct Input {
+    pub name: String,
+    pub header: Vec<String>,
+    pub has_header: bool,
+    rows: Rows,
+    next_number: u64,
+    pub warnings: Vec<Warning>,
+    /// Field count of the header (or first row), to report ragged rows.
+    width: usize,
+}
+
+/// How to read the file.
+#[derive(Clone, Default)]
+pub struct ReadOptions {
+    pub sheet: Option<String>,
+    pub no_header: bool,
+    pub delimiter: Option<u8>,
+}
+
+/// Spreadsheets larger than this are refused: they are unpacked in memory.
+const MAX_SHEET_BYTES: u64 = 512 << 20;
+
+/// Where the input is: a path, or stdin saved to a temporary file so it can be read twice.
+pub struct Located {
+    pub path: PathBuf,
+    pub name: String,
+    _spool: Option<Spool>,
+}
+
+struct Spool(PathBuf);
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Finds the input: `-` is stdin, copied to a temporary file.
+pub fn locate(arg: &Path) -> Result<Located, String> {
+    if arg != Path::new("-") {
+        return Ok(Located { path: arg.to_path_buf(), name: arg.display().to_string(), _spool: None });
+    }
+    let path = std::env::temp_dir().join(format!("serialkit-stdin-{}", std::process::id()));
+    let mut file = File::create(&path).map_err(|e| format!("cannot buffer stdin: {e}"))?;
+    io::copy(&mut io::stdin().lock(), &mut file).map_err(|e| format!("cannot read stdin: {e}"))?;
+    file.flush().map_err(|e| format!("cannot buffer stdin: {e}"))?;
+    Ok(Located { path: path.clone(), name: "<stdin>".into(), _spool: Some(Spool(path)) })
+}
+
+impl Input {
+    /// Opens the file, reads the header (unless `no_header`) and sniffs the format.
+    pub fn open(located: &Located, options: &ReadOptions) -> Result<Input, String> {
+        let name = located.name.clone();
+        let fail = |e: &dyn std::fmt::Display| format!("{name}: {e}");
+        let mut file = File::open(&located.path).map_err(|e| fail(&e))?;
+        let mut magic = [0u8; 8];
+        let n = file.read(&mut magic).map_err(|e| fail(&e))?;
+        file.rewind().map_err(|e| fail(&e))?;
+        let is_zip = n >= 4 && magic[..4] == *b"PK\x03\x04";
+        let is_ole = n >= 8 && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        let rows = if is_zip || is_ole {
+            Rows::Sheet(read_sheet(file, &name, options.sheet.as_deref())?.into_iter())
+        } else {
+            if options.sheet.is_some() {
+                return Err(fail(&"--sheet applies to XLSX, XLS and ODS files, not CSV"));
+            }
+            let delimiter = match options.delimiter {
+                Some(d) => d,
+                None => sniff_delimiter(&mut file, &located.path).map_err(|e| fail(&e))?,
+            };
+            let reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn Read + Send>);
+            Rows::Csv(Box::new(reader))
+        };
+        let mut input = Input {
+            name,
+            header: Vec::new(),
+            has_header: !options.no_header,
+            rows,
+            next_number: 1,
+            warnings: Vec::new(),
+            width: 0,
+        };
+        if input.has_header {
+            match input.next_row()? {
+                Some(row) => input.header = row.cells,
+                None => input.header = Vec::new(),
+            }
+            input.width = input.header.len();
+        }
+        Ok(input)
+    }
+
+    /// Up to `n` more rows; an empty batch at the end.
+    pub fn next_batch(&mut self, n: usize) -> Result<Vec<Row>, String> {
+        let mut batch = Vec::with_capacity(n.min(1 << 16));
+        while batch.len() < n {
+            match self.next_row()? {
+                Some(row) => batch.push(row),
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+
+    fn next_row(&mut self) -> Result<Option<Row>, String> {
+        let number = self.next_number;
+        let cells = match &mut self.rows {
+            Rows::Sheet(rows) => match rows.next() {
+                Some(cells) => cells,
+                None => return Ok(None),
+            },
+            Rows::Csv(reader) => {
+                let mut record = csv::ByteRecord::new();
+                match reader.read_byte_record(&mut record) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {}
+                    Err(e) => return Err(format!("{}: row {number}: {e}", self.name)),
+                }
+                let mut cells = Vec::with_capacity(record.len());
+                for (i, field) in record.iter().enumerate() {
+                    match std::str::from_utf8(field) {
+                        Ok(s) => cells.push(s.to_string()),
+                        Err(_) => {
+                            self.warnings.push(Warning {
+                                row: number,
+                                column: Some(i),
+                                message: "not valid UTF-8; the bad bytes were replaced with U+FFFD".into(),
+                            });
+                            cells.push(String::from_utf8_lossy(field).into_owned());
+                        }
+                    }
+                }
+                cells
+            }
+        };
+        self.next_number += 1;
+        if number == 1 && self.width == 0 {
+            self.width = cells.len();
+        } else if cells.len() != self.width && self.width > 0 {
+            self.warnings.push(Warning {
+                row: number,
+                column: None,
+                message: format!(
+                    "row has {} fields, the header has {}; kept as it is",
+                    cells.len(),
+                    self.width
+                ),
+            });
+        }
+        Ok(Some(cells).map(|mut cells| {
+            if number == 1 {
+                // A UTF-8 byte-order mark before the first field is an encoding artefact.
+                if let Some(first) = cells.first_mut() {
+                    if let Some(rest) = first.strip_prefix('\u{FEFF}') {
+                        *first = rest.to_string();
+                    }
+                }
+            }
+            Row { number, cells }
+        }))
+    }
+
+    /// The display name of column `i`.
+    pub fn column_name(&self, i: usize) -> String {
+        match self.header.get(i) {
+            Some(h) if self.has_header && !h.trim().is_empty() => h.clone(),
+            _ => format!("column {}", i + 1),
+        }
+    }
+}
+
+fn sniff_delimiter(file: &mut File, path: &Path) -> io::Result<u8> {
+    if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("tsv") || x.eq_ignore_ascii_case("tab")) {
+        return Ok(b'\t');
+    }
+    let mut head = vec![0u8; 1 << 16];
+    let n = file.read(&mut head)?;
+    file.rewind()?;
+    head.truncate(n);
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0), (b'|', 0)];
+    let mut quoted = false;
+    for &b in first_line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
+                c.1 += 1;
+            }
+        }
+    }
+    Ok(counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d))
+}
+
+fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<Vec<Vec<String>>, String> {
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_SHEET_BYTES {
+        return Err(format!(
+            "{name}: {size} bytes is over the {MAX_SHEET_BYTES}-byte limit for spreadsheets; export it as CSV"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
+    let mut workbook = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes))
+        .map_err(|e| format!("{name}: not a readable XLSX, XLS or ODS file: {e}"))?;
+    let names = workbook.sheet_names().to_vec();
+    let chosen = match sheet {
+        None => names.first().cloned().ok_or_else(|| format!("{name}: the workbook has no sheets"))?,
+        Some(s) => match names.iter().find(|n| n.as_str() == s) {
+            Some(n) => n.clone(),
+            None => match s.parse::<usize>().ok().and_then(|i| names.get(i.checked_sub(1)?)) {
+                Some(n) => n.clone(),
+                None => {
+                    return Err(format!("{name}: no sheet '{s}'; sheets: {}", names.join(", ")));
+                }
+            },
+        },
+    };
+    let range = workbook.worksheet_range(&chosen).map_err(|e| format!("{name}: sheet '{chosen}': {e}"))?;
+    Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        // Serials typed into a number cell come back as floats: 12345.0 is the text 12345.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}

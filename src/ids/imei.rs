@@ -1,0 +1,317 @@
+//! Mobile equipment identities: IMEI and IMEISV (3GPP TS 23.003 §6.2), MEID (3GPP2 S.R0048) and
+//! SIM card numbers (ICCID, ITU-T E.118).
+//!
+//! Digits may be grouped with spaces or `-` as they are printed (`35-209900-176148-1`).
+
+use super::{Fields, Text, check_digit_problem, decoded, not_a_digit};
+use crate::check_digit::Algorithm;
+use crate::decode::{Decoded, Kind};
+use crate::error::{Problem, ProblemKind};
+
+const SEPARATORS: &[char] = &[' ', '-'];
+
+/// Reads an IMEI (15 digits with a Luhn check digit, or 14 without it) or an IMEISV (16 digits:
+/// the software version replaces the check digit).
+///
+/// ```
+/// let imei = serialkit::ids::imei::parse_imei("35-209900-176148-1").unwrap();
+/// assert_eq!(imei.format, "imei");
+/// assert_eq!(imei.fields["tac"].to_string(), "35209900");
+/// let err = serialkit::ids::imei::parse_imei("35-209900-176148-2").unwrap_err();
+/// assert_eq!(err.message(), "check digit should be 1, not 2");
+/// ```
+pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
+    let text = Text::new(value, "the 15-digit IMEI (dial *#06#)")?;
+    let digits = decimal_digits(&text, "an imei")?;
+    let n = digits.len();
+    if n < 14 {
+        return Err(Problem::new(
+            ProblemKind::TooShort,
+            text.end(),
+            format!("too short: {n} digits, an imei has 15"),
+        )
+        .with_hint("an imei has 15 digits: 8 for the model (TAC), 6 for the unit and a check digit"));
+    }
+    if n > 16 {
+        return Err(Problem::new(
+            ProblemKind::TooLong,
+            text.span(digits[16].1, text.len()),
+            format!("too long: {n} digits, an imei has 15 (16 for an imeisv)"),
+        ));
+    }
+    let compact: String = digits.iter().map(|&(c, _)| c).collect();
+    let (tac, serial, rest) = (&compact[..8], &compact[8..14], &compact[14..]);
+    let mut fields = Fields::default();
+    fields.text("tac", tac).text("serial", serial).text("reporting_body", &compact[..2]);
+    let mut reasons = vec![format!("{n} digits")];
+    let (kind, format, confidence) = match n {
+        15 => {
+            let expected = Algorithm::Luhn.compute(&compact[..14]).unwrap_or_default();
+            if expected != rest {
+                return Err(check_digit_problem(&text, digits[14].1, &expected, digits[14].0));
+            }
+            fields.int("check_digit", i64::from(super::digit_value(digits[14].0)));
+            reasons.push("luhn check digit matches".into());
+            (Kind::Imei, "imei", 0.9)
+        }
+        14 => {
+            let expected = Algorithm::Luhn.compute(&compact).unwrap_or_default();
+            fields.text("check_digit", expected);
+            reasons.push("no check digit to verify (14 digits)".into());
+            (Kind::Imei, "imei", 0.5)
+        }
+        _ => {
+            fields.text("svn", rest);
+            reasons.push("software version number instead of a check digit".into());
+            (Kind::Imeisv, "imeisv", 0.7)
+        }
+    };
+    Ok(decoded(kind, format, compact, confidence, reasons, fields))
+}
+
+/// Reads a MEID: 14 hex digits (optionally a 15th, the Luhn mod 16 check digit) or the 18-digit
+/// decimal form (optionally a 19th, a Luhn check digit).
+///
+/// Fields: `manufacturer_code` (8 hex digits, the first two are the region code), `serial` (6 hex
+/// digits), `meid_hex` and `meid_dec` (both forms without check digit) and `check_digit` when
+/// given. A 14-digit hex form of decimal digits only is also an IMEI body, and is checked with
+/// the decimal Luhn algorithm, as python-stdnum does.
+///
+/// ```
+/// let meid = serialkit::ids::imei::parse_meid("29360 87365 0070 3710 0").unwrap();
+/// assert_eq!(meid.fields["meid_hex"].to_string(), "AF0123450ABCDE");
+/// ```
+pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
+    let text = Text::new(value, "the MEID (14 hex digits or 18 decimal digits)")?;
+    let chars = text.without(SEPARATORS);
+    let all_decimal = chars.iter().all(|(c, _)| c.is_ascii_digit());
+    let n = chars.len();
+    if let Some(&(c, at)) = chars.iter().find(|(c, _)| !c.is_ascii_hexdigit()) {
+        return Err(not_a_digit(&text, at, c, "a meid"));
+    }
+    let compact: String = chars.iter().map(|(c, _)| c.to_ascii_uppercase()).collect();
+    let mut reasons = vec![];
+    let (format, hex, check_len) = match n {
+        14 | 15 => ("meid-hex", compact[..14].to_string(), n - 14),
+        18 | 19 if all_decimal => {
+            let (maker, serial) = (&compact[..10], &compact[10..18]);
+            let maker_value: u64 = maker.parse().unwrap_or(u64::MAX);
+            let serial_value: u64 = serial.parse().unwrap_or(u64::MAX);
+            if maker_value > 0xFFFF_FFFF {
+                return Err(Problem::new(
+                    ProblemKind::OutOfRange,
+                    text.span(chars[0].1, chars[9].1 + 1),
+                    format!("manufacturer code {maker} is out of range (at most 4294967295)"),
+                ));
+            }
+            if serial_value > 0xFF_FFFF {
+                return Err(Problem::new(
+                    ProblemKind::OutOfRange,
+                    text.span(chars[10].1, chars[17].1 + 1),
+                    format!("serial {serial} is out of range (at most 16777215)"),
+                ));
+            }
+            ("meid-dec", format!("{maker_value:08X}{serial_value:06X}"), n - 18)
+        }
+        16..=19 if !all_decimal => {
+            return Err(Problem::new(
+                ProblemKind::TooLong,
+                text.span(chars[15].1, text.len()),
+                format!("too long: {n} hex digits, a meid has 14 (15 with its check digit)"),
+            ));
+        }
+        _ if n < 14 => {
+            return Err(Problem::new(
+                ProblemKind::TooShort,
+                text.end(),
+                format!("too short: {n} digits, a meid has 14 hex digits"),
+            ));
+        }
+        _ => {
+            let hint_at = if all_decimal { 18 } else { 14 };
+            return Err(Problem::new(
+                ProblemKind::TooLong,
+                text.span(chars[hint_at.min(n - 1)].1, text.len()),
+                format!("wrong length: {n} digits, a meid has 14 hex or 18 decimal digits"),
+            ));
+        }
+    };
+    let body = &compact[..n - check_len];
+    let mut fields = Fields::default();
+    if check_len == 1 {
+        let algorithm =
+            if body.bytes().all(|b| b.is_ascii_digit()) { Algorithm::Luhn } else { Algorithm::LuhnMod16 };
+        let expected = algorithm.compute(body).unwrap_or_default();
+        let (found, at) = chars[n - 1];
+        if expected != found.to_ascii_uppercase().to_string() {
+            return Err(check_digit_problem(&text, at, &expected, found));
+        }
+        fields.text("check_digit", expected);
+        reasons.push("luhn check digit matches".to_string());
+    }
+    let maker = u64::from_str_radix(&hex[..8], 16).unwrap_or(0);
+    let serial = u64::from_str_radix(&hex[8..], 16).unwrap_or(0);
+    fields
+        .text("region_code", &hex[..2])
+        .text("manufacturer_code", &hex[..8])
+        .text("serial", &hex[8..])
+        .text("meid_hex", hex.clone())
+        .text("meid_dec", format!("{maker:010}{serial:08}"));
+    let mut confidence: f64 = if check_len == 1 { 0.85 } else { 0.6 };
+    if format == "meid-hex" && all_decimal {
+        reasons.push("only decimal digits: also an imei".to_string());
+        confidence -= 0.3;
+    }
+    if format == "meid-hex" && !(hex.starts_with('A') || hex.starts_with('9')) {
+        reasons.push("region code outside A0–FF and 99 (MEIDs assigned so far)".to_string());
+        confidence -= 0.2;
+    }
+    Ok(decoded(Kind::Meid, format, compact, confidence, reasons, fields))
+}
+
+/// Reads an ICCID (SIM card number): `89`, country code, issuer and account, 19 or 20 digits
+/// with a final Luhn check digit. An `F` filler that modems append is dropped.
+///
+/// ```
+/// let sim = serialkit::ids::imei::parse_iccid("8931 4101 0654 3789 306").unwrap();
+/// assert_eq!(sim.normalized, "8931410106543789306");
+/// ```
+pub fn parse_iccid(value: &str) -> Result<Decoded, Problem> {
+    let text = Text::new(value, "the ICCID printed on the SIM card (19 or 20 digits)")?;
+    let mut chars = text.without(SEPARATORS);
+    let mut reasons = vec![];
+    if chars.last().is_some_and(|(c, _)| matches!(c, 'F' | 'f')) && chars.len() > 1 {
+        chars.pop();
+        reasons.push("filler F removed".to_string());
+    }
+    if let Some(&(c, at)) = chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
+        return Err(not_a_digit(&text, at, c, "an iccid"));
+    }
+    if let Some(&(c, at)) = chars.iter().zip("89".chars()).find(|((c, _), want)| c != want).map(|(x, _)| x) {
+        return Err(Problem::new(
+            ProblemKind::InvalidCharacter,
+            text.span(at, at + 1),
+            format!("'{c}' cannot appear here: an iccid starts with 89"),
+        )
+        .with_hint("89 is the telecommunications industry code every SIM number starts with"));
+    }
+    let n = chars.len();
+    if n < 19 {
+        return Err(Problem::new(
+            ProblemKind::TooShort,
+            text.end(),
+            format!("too short: {n} digits, an iccid has 19 or 20"),
+        ));
+    }
+    if n > 20 {
+        return Err(Problem::new(
+            ProblemKind::TooLong,
+            text.span(chars[20].1, text.len()),
+            format!("too long: {n} digits, an iccid has 19 or 20"),
+        ));
+    }
+    let compact: String = chars.iter().map(|&(c, _)| c).collect();
+    let expected = Algorithm::Luhn.compute(&compact[..n - 1]).unwrap_or_default();
+    let (found, at) = chars[n - 1];
+    if expected != found.to_string() {
+        return Err(check_digit_problem(&text, at, &expected, found));
+    }
+    reasons.insert(0, format!("{n} digits starting with 89"));
+    reasons.push("luhn check digit matches".to_string());
+    let mut fields = Fields::default();
+    fields.text("industry", "89").text("check_digit", expected).text("account", &compact[2..n - 1]);
+    Ok(decoded(Kind::Iccid, "iccid", compact, 0.9, reasons, fields))
+}
+
+/// The decimal digits of `text`, separators dropped, each with its cleaned index.
+fn decimal_digits(text: &Text, what: &str) -> Result<Vec<(char, usize)>, Problem> {
+    let chars = text.without(SEPARATORS);
+    match chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
+        Some(&(c, at)) => Err(not_a_digit(text, at, c, what)),
+        None => Ok(chars),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Span;
+
+    #[track_caller]
+    fn problem(result: Result<Decoded, Problem>, message: &str, span: (usize, usize)) -> Problem {
+        let p = result.expect_err("should be invalid");
+        assert_eq!(p.message(), message);
+        assert_eq!(p.span(), Span::new(span.0, span.1));
+        p
+    }
+
+    #[test]
+    fn imei_fields() {
+        let d = parse_imei("490154203237518").unwrap();
+        assert_eq!(
+            (d.kind, d.format.as_str(), d.normalized.as_str()),
+            (Kind::Imei, "imei", "490154203237518")
+        );
+        assert_eq!(d.fields["tac"].to_string(), "49015420");
+        assert_eq!(d.fields["serial"].to_string(), "323751");
+        assert_eq!(d.fields["check_digit"].to_string(), "8");
+    }
+
+    #[test]
+    fn imeisv_and_imei_without_check_digit() {
+        // python-stdnum stdnum/imei.py docstring.
+        let d = parse_imei("35686800-004141-20").unwrap();
+        assert_eq!((d.kind, d.format.as_str()), (Kind::Imeisv, "imeisv"));
+        assert_eq!(d.fields["svn"].to_string(), "20");
+        let d = parse_imei("35686800-004141").unwrap();
+        assert_eq!(d.fields["check_digit"].to_string(), "8");
+    }
+
+    #[test]
+    fn imei_problems_point_at_the_culprit() {
+        // python-stdnum: 35-417803-685978-1 has a bad check digit (9 is right).
+        let p = problem(parse_imei("35-417803-685978-1"), "check digit should be 9, not 1", (17, 18));
+        assert_eq!(p.kind(), ProblemKind::CheckDigit);
+        let p = problem(parse_imei("3541780368597O9"), "'O' cannot appear in an imei", (13, 14));
+        assert_eq!(p.hint(), Some("an imei has only digits — did you mean 0?"));
+        problem(
+            parse_imei("35417803685978912"),
+            "too long: 17 digits, an imei has 15 (16 for an imeisv)",
+            (16, 17),
+        );
+        problem(parse_imei("1234567890123"), "too short: 13 digits, an imei has 15", (13, 13));
+    }
+
+    #[test]
+    fn meid_forms() {
+        // python-stdnum stdnum/meid.py docstring.
+        let d = parse_meid("AF 01 23 45 0A BC DE C").unwrap();
+        assert_eq!((d.format.as_str(), d.normalized.as_str()), ("meid-hex", "AF0123450ABCDEC"));
+        assert_eq!(d.fields["meid_dec"].to_string(), "293608736500703710");
+        assert_eq!(d.fields["region_code"].to_string(), "AF");
+        let d = parse_meid("29360 87365 0070 3710 0").unwrap();
+        assert_eq!(d.format, "meid-dec");
+        assert_eq!(d.fields["meid_hex"].to_string(), "AF0123450ABCDE");
+        problem(parse_meid("29360 87365 0070 3710 1"), "check digit should be 0, not 1", (22, 23));
+        problem(parse_meid("af0123450abcdeG"), "'G' cannot appear in a meid", (14, 15));
+        problem(
+            parse_meid("999999999900000000"),
+            "manufacturer code 9999999999 is out of range (at most 4294967295)",
+            (0, 10),
+        );
+    }
+
+    #[test]
+    fn iccid() {
+        // Constructed: a 19-digit body with its Luhn digit, and a modem's F filler.
+        let d = parse_iccid("89310410106543789305F").unwrap();
+        assert_eq!(d.normalized, "89310410106543789305");
+        assert_eq!(d.fields["check_digit"].to_string(), "5");
+        problem(parse_iccid("89310410106543789301"), "check digit should be 5, not 1", (19, 20));
+        problem(
+            parse_iccid("9931041010654378930"),
+            "'9' cannot appear here: an iccid starts with 89",
+            (0, 1),
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! IEEE MAC addresses (EUI-48) and EUI-64 identifiers, in the notations people paste.
+//!
+//! Accepted, as netaddr's `eui48` strategy does:
+//!
+//! | notation     | example             |
+//! |--------------|---------------------|
+//! | `colon`      | `aa:bb:cc:dd:ee:ff` |
+//! | `hyphen`     | `AA-BB-CC-DD-EE-FF` |
+//! | `space`      | `AA BB CC DD EE FF` |
+//! | `cisco`      | `aabb.ccdd.eeff`    |
+//! | `postgresql` | `aabbcc:ddeeff`     |
+//! | `bare`       | `AABBCCDDEEFF`      |
+//!
+//! and the same with 8 octets for EUI-64. Groups of the 6- and 8-group notations may drop a
+//! leading zero (`d0:5:9:4:a2:a0`, as `ifconfig` on BSD and macOS prints them): netaddr accepts
+//! them, validator.js does not; we accept them with `:` and `-` (not with spaces, where a short
+//! group is more likely something else, such as a MEID's check digit) and say so in the reason.
+//! Cisco groups may drop leading zeros as well (`1.2.3` reads as `0001.0002.0003`, as in
+//! netaddr). A bare value must have exactly 12 (or 16) hex digits: netaddr also takes 11, we do
+//! not. A value with more than one kind of separator is refused, with the span of the first
+//! separator that differs.
+
+use super::{Fields, Text};
+use crate::decode::{Decoded, Kind};
+use crate::error::{Problem, ProblemKind};
+
+const SEPARATORS: &[char] = &[':', '-', '.', ' '];
+
+/// Reads a MAC address or EUI-64 in any of the notations above.
+///
+/// The normalized form is `AA:BB:CC:DD:EE:FF` (8 groups for EUI-64). Fields: `notation`, `oui`
+/// (the first three octets, for a registry lookup), `multicast`, `locally_administered`, and for
+/// EUI-48 its `eui64` (FF:FE inserted in the middle) and `modified_eui64` (that with the
+/// universal/local bit flipped, as IPv6 interface identifiers use it).
+///
+/// ```
+/// let mac = serialkit::ids::mac::parse("0050.56c0.0003").unwrap();
+/// assert_eq!(mac.normalized, "00:50:56:C0:00:03");
+/// let err = serialkit::ids::mac::parse("00:50-56:c0:00:03").unwrap_err();
+/// assert_eq!(err.message(), "mixed separators: ':' and '-'");
+/// assert_eq!((err.span().start, err.span().end), (5, 6));
+/// ```
+pub fn parse(value: &str) -> Result<Decoded, Problem> {
+    let text = Text::new(value, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
+    let chars = text.chars();
+    check_characters(&text)?;
+    let separator = chars.iter().copied().find(|c| SEPARATORS.contains(c));
+    let groups = split(&text, separator)?;
+    let (octets, notation, short_groups) = octets(&text, separator, &groups)?;
+    Ok(describe(octets, notation, short_groups))
+}
+
+/// Every character is a hex digit or a separator; only one kind of separator.
+fn check_characters(text: &Text) -> Result<(), Problem> {
+    let mut first_separator = None;
+    for (i, &c) in text.chars().iter().enumerate() {
+        if c.is_ascii_hexdigit() {
+            continue;
+        }
+        if !SEPARATORS.contains(&c) {
+            let problem = Problem::new(
+                ProblemKind::InvalidCharacter,
+                text.span(i, i + 1),
+                format!("'{c}' cannot appear in a mac address"),
+            );
+            let hint = match super::look_alike_digit(c) {
+                Some(d) => format!("a mac address has only hex digits 0-9 and A-F — did you mean {d}?"),
+                None => "a mac address has only hex digits 0-9 and A-F, grouped with ':', '-' or '.'".into(),
+            };
+            return Err(problem.with_hint(hint));
+        }
+        match first_separator {
+            None => first_separator = Some(c),
+            Some(s) if s != c => {
+                return Err(Problem::new(
+                    ProblemKind::MixedSeparators,
+                    text.span(i, i + 1),
+                    format!("mixed separators: '{s}' and '{c}'"),
+                )
+                .with_hint(format!("use '{s}' between all groups, as in AA{s}BB{s}CC{s}DD{s}EE{s}FF")));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The groups between separators, as cleaned-index ranges; empty groups are refused.
+fn split(text: &Text, separator: Option<char>) -> Result<Vec<(usize, usize)>, Problem> {
+    let chars = text.chars();
+    let Some(sep) = separator else { return Ok(vec![(0, chars.len())]) };
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for i in 0..=chars.len() {
+        if i == chars.len() || chars[i] == sep {
+            if i == start {
+                // Two separators in a row, or one at either end.
+                let at = if i == chars.len() { i - 1 } else { i };
+                return Err(Problem::new(
+                    ProblemKind::InvalidCharacter,
+                    text.span(at, at + 1),
+                    format!("'{sep}' with no hex digits before it or after it"),
+                )
+                .with_hint("a digit group is missing or a separator is doubled"));
+            }
+            groups.push((start, i));
+            start = i + 1;
+        }
+    }
+    Ok(groups)
+}
+
+/// The octets the groups stand for, the notation's name and whether leading zeros were dropped.
+fn octets(
+    text: &Text,
+    separator: Option<char>,
+    groups: &[(usize, usize)],
+) -> Result<(Vec<u8>, &'static str, bool), Problem> {
+    let hex: String = text.chars().iter().filter(|c| c.is_ascii_hexdigit()).collect();
+    let n = groups.len();
+    let longest = groups.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+    let (digits_per_group, notation) = match (n, separator) {
+        (1, _) => {
+            let len = hex.len();
+            return match len {
+                12 | 16 => Ok((bytes(&hex), "bare", false)),
+                _ if len < 12 => Err(Problem::new(
+                    ProblemKind::TooShort,
+                    text.end(),
+                    format!("too short: {len} hex digits, a mac address has 12"),
+                )),
+                13..=15 => Err(Problem::new(
+                    ProblemKind::TooLong,
+                    text.span(12, len),
+                    format!("too long: {len} hex digits, a mac address has 12 (16 for eui-64)"),
+                )),
+                _ => Err(Problem::new(
+                    ProblemKind::TooLong,
+                    text.span(16, len),
+                    format!("too long: {len} hex digits, an eui-64 has 16"),
+                )),
+            };
+        }
+        (2, Some(':' | '-')) if longest > 4 => (6, "postgresql"),
+        (3, Some(_)) | (4, Some('.')) if longest > 2 || separator == Some('.') => (4, "cisco"),
+        (6 | 8, Some(':')) => (2, "colon"),
+        (6 | 8, Some('-')) => (2, "hyphen"),
+        (6 | 8, Some(' ')) => (2, "space"),
+        (_, sep) => {
+            let sep = sep.unwrap_or(':');
+            // The notation most groups follow: two hex digits (6 groups) or four (3 groups).
+            let wide = groups.iter().filter(|(s, e)| e - s > 2).count();
+            let (want, size) = if 2 * wide > n { (3, 4) } else { (6, 2) };
+            if let Some(&(s, e)) = groups.iter().find(|(s, e)| e - s > size) {
+                return Err(Problem::new(
+                    ProblemKind::TooLong,
+                    text.span(s, e),
+                    format!("group of {} hex digits, a mac address has {size} per group", e - s),
+                )
+                .with_hint(format!(
+                    "a separator may be missing: write AA{sep}BB{sep}CC{sep}DD{sep}EE{sep}FF"
+                )));
+            }
+            let (s, e) = groups.last().copied().unwrap_or((0, 0));
+            return Err(if n < want {
+                Problem::new(
+                    ProblemKind::TooShort,
+                    text.end(),
+                    format!("too short: {n} groups, a mac address has {want}"),
+                )
+                .with_hint(format!(
+                    "a mac address has {want} groups of {size} hex digits separated by '{sep}'"
+                ))
+            } else {
+                Problem::new(
+                    ProblemKind::TooLong,
+                    text.span(groups[want.min(n - 1)].0, e.max(s)),
+                    format!("too long: {n} groups, a mac address has {want} (8 for eui-64)"),
+                )
+            });
+        }
+    };
+    let mut out = String::new();
+    let mut short = false;
+    for &(s, e) in groups {
+        let len = e - s;
+        // Leading zeros may be dropped where netaddr allows it: not in PostgreSQL or space notation.
+        let exact = notation == "postgresql" || notation == "space";
+        if len > digits_per_group || (exact && len != digits_per_group) {
+            let kind = if len > digits_per_group { ProblemKind::TooLong } else { ProblemKind::TooShort };
+            return Err(Problem::new(
+                kind,
+                text.span(s, e),
+                format!(
+                    "group of {len} hex digits, the {notation} notation has {digits_per_group} per group"
+                ),
+            ));
+        }
+        short |= len < digits_per_group;
+        for _ in len..digits_per_group {
+            out.push('0');
+        }
+        out.extend(&text.chars()[s..e]);
+    }
+    Ok((bytes(&out), notation, short))
+}
+
+/// The bytes of an even-length hex string.
+fn bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0)).collect()
+}
+
+fn colons(octets: &[u8]) -> String {
+    octets.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+}
+
+fn describe(octets: Vec<u8>, notation: &str, short_groups: bool) -> Decoded {
+    let first = octets.first().copied().unwrap_or(0);
+    let eui64 = octets.len() == 8;
+    let mut fields = Fields::default();
+    fields
+        .text("notation", notation)
+        .text("oui", colons(&octets[..3]))
+        .flag("multicast", first & 0x01 != 0)
+        .flag("locally_administered", first & 0x02 != 0);
+    if !eui64 {
+        let mut extended = octets[..3].to_vec();
+        extended.extend([0xFF, 0xFE]);
+        extended.extend(&octets[3..]);
+        fields.text("eui64", colons(&extended));
+        extended[0] ^= 0x02;
+        fields.text("modified_eui64", colons(&extended));
+    }
+    let format = if eui64 { "mac-eui64" } else { "mac-eui48" };
+    let mut reasons = vec![format!("{} octets in {notation} notation", octets.len())];
+    let mut confidence: f64 = match notation {
+        "bare" => 0.5,
+        "postgresql" => 0.85,
+        _ => 0.95,
+    };
+    if eui64 {
+        confidence -= 0.1;
+    }
+    if short_groups {
+        reasons.push("leading zeros restored".to_string());
+        confidence -= 0.1;
+    }
+    if notation == "bare"
+        && !octets.iter().any(|b| format!("{b:02X}").bytes().any(|c| c.is_ascii_alphabetic()))
+    {
+        reasons.push("only decimal digits: may be another number".to_string());
+        confidence -= 0.2;
+    }
+    if octets.iter().all(|&b| b == 0) {
+        reasons.push("all zeros: no real interface has it".to_string());
+        confidence = 0.3;
+    } else if octets.iter().all(|&b| b == 0xFF) {
+        reasons.push("the broadcast address".to_string());
+    }
+    if first & 0x02 != 0 && first & 0x01 == 0 {
+        reasons.push("locally administered (randomized or assigned by software)".to_string());
+    }
+    let normalized = colons(&octets);
+    super::decoded(Kind::Mac, format, normalized, (confidence * 100.0).round() / 100.0, reasons, fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Span;
+
+    #[track_caller]
+    fn ok(value: &str, normalized: &str, notation: &str) -> Decoded {
+        let d = parse(value).unwrap_or_else(|p| panic!("{value}: {p}"));
+        assert_eq!(d.normalized, normalized, "{value}");
+        assert_eq!(d.fields["notation"].to_string(), notation, "{value}");
+        d
+    }
+
+    #[track_caller]
+    fn err(value: &str, message: &str, span: (usize, usize)) -> Problem {
+        let p = parse(value).expect_err(value);
+        assert_eq!(p.message(), message, "{value}");
+        assert_eq!(p.span(), Span::new(span.0, span.1), "{value}");
+        p
+    }
+
+    #[test]
+    fn notations() {
+        ok("aa:bb:cc:dd:ee:ff", "AA:BB:CC:DD:EE:FF", "colon");
+        ok("AA-BB-CC-DD-EE-FF", "AA:BB:CC:DD:EE:FF", "hyphen");
+        ok("aa bb cc dd ee ff", "AA:BB:CC:DD:EE:FF", "space");
+        ok("aabb.ccdd.eeff", "AA:BB:CC:DD:EE:FF", "cisco");
+        ok("aabbcc:ddeeff", "AA:BB:CC:DD:EE:FF", "postgresql");
+        ok("aabbcc-ddeeff", "AA:BB:CC:DD:EE:FF", "postgresql");
+        ok("AABBCCDDEEFF", "AA:BB:CC:DD:EE:FF", "bare");
+        ok("aabb:ccdd:eeff", "AA:BB:CC:DD:EE:FF", "cisco");
+        let d = ok("d0:5:9:4:a2:a0", "D0:05:09:04:A2:A0", "colon");
+        assert!(d.reason.contains("leading zeros restored"));
+    }
+
+    #[test]
+    fn eui64() {
+        let d = ok("02:00:5e:10:00:00:00:01", "02:00:5E:10:00:00:00:01", "colon");
+        assert_eq!(d.format, "mac-eui64");
+        ok("0200.5e10.0000.0001", "02:00:5E:10:00:00:00:01", "cisco");
+        ok("02005e1000000001", "02:00:5E:10:00:00:00:01", "bare");
+    }
+
+    #[test]
+    fn bits_and_derived_identifiers() {
+        let d = ok("00:50:56:C0:00:03", "00:50:56:C0:00:03", "colon");
+        assert_eq!(d.fields["multicast"].to_string(), "false");
+        assert_eq!(d.fields["locally_administered"].to_string(), "false");
+        // RFC 4291 appendix A: 00:50:56 → 0250:56ff:fec0:0003.
+        assert_eq!(d.fields["eui64"].to_string(), "00:50:56:FF:FE:C0:00:03");
+        assert_eq!(d.fields["modified_eui64"].to_string(), "02:50:56:FF:FE:C0:00:03");
+        let d = parse("01:00:5e:00:00:fb").unwrap();
+        assert_eq!(d.fields["multicast"].to_string(), "true");
+        let d = parse("da:a1:19:00:00:01").unwrap();
+        assert_eq!(d.fields["locally_administered"].to_string(), "true");
+    }
+
+    #[test]
+    fn problems() {
+        let p = err("00:50:56-c0:00:03", "mixed separators: ':' and '-'", (8, 9));
+        assert_eq!(p.kind(), ProblemKind::MixedSeparators);
+        assert_eq!(p.hint(), Some("use ':' between all groups, as in AA:BB:CC:DD:EE:FF"));
+        let p = err("00:50:56:g0:00:03", "'g' cannot appear in a mac address", (9, 10));
+        assert_eq!(p.kind(), ProblemKind::InvalidCharacter);
+        err("00:5O:56:c0:00:03", "'O' cannot appear in a mac address", (4, 5));
+        err("00:50:56:c0:00", "too short: 5 groups, a mac address has 6", (14, 14));
+        err("00:50:56:c0:00:03:04", "too long: 7 groups, a mac address has 6 (8 for eui-64)", (18, 20));
+        err("00:50::c0:00:03", "':' with no hex digits before it or after it", (6, 7));
+        err("00:50:56:c0:00:", "':' with no hex digits before it or after it", (14, 15));
+        err("005:50:56:c0:00:03", "group of 3 hex digits, the colon notation has 2 per group", (0, 3));
+        err("0050.56c0", "too short: 2 groups, a mac address has 3", (9, 9));
+        err("005056c0000", "too short: 11 hex digits, a mac address has 12", (11, 11));
+        err("005056c000031", "too long: 13 hex digits, a mac address has 12 (16 for eui-64)", (12, 13));
+        err("aabbc:ddeeff", "group of 5 hex digits, the postgresql notation has 6 per group", (0, 5));
+    }
+
+    #[test]
+    fn spans_count_characters_as_typed() {
+        // Full-width colon folds to ':'; the leading spaces still count.
+        err("  00:50:56：c0-00:03", "mixed separators: ':' and '-'", (13, 14));
+    }
+}

@@ -1,0 +1,418 @@
+//! The JS face: wasm-bindgen exports over the library API, built into `pkg/` by wasm-pack.
+//!
+//! Every result is a plain JS object (maps become objects, `None` becomes `null`). Spans are
+//! converted here from Unicode scalar values to UTF-16 code units, so `value.slice(start, end)`
+//! is the problem's text in JavaScript. Bad arguments come back as values with the code
+//! `invalid-argument`; nothing is thrown. The library is built not to panic; should it ever,
+//! wasm32 aborts (the call throws a `WebAssembly.RuntimeError`) after the hook below has logged
+//! the panic message to the console.
+
+use crate::dupes::{self, Group};
+use crate::rules::schema::{FormatKind, Identifies, Value, VendorRules};
+use crate::{Decoded, Kind, Options, PartialState, Problem, Registry};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+thread_local! {
+    /// The registry `loadRules` built, when it built one; the built-in one otherwise.
+    static LOADED: RefCell<Option<Rc<Registry>>> = const { RefCell::new(None) };
+}
+
+fn with_registry<T>(f: impl FnOnce(&Registry) -> T) -> T {
+    set_up();
+    match LOADED.with(|l| l.borrow().clone()) {
+        Some(registry) => f(&registry),
+        None => f(Registry::builtin()),
+    }
+}
+
+/// Installs the panic hook, once: a panic (a bug) is logged to the console before it aborts.
+fn set_up() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| console_error(&format!("serialkit panicked: {info}"))));
+    });
+}
+
+/// Converts a result to a plain JS value.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .unwrap_or_else(|e| JsValue::from_str(&format!("serialkit: cannot convert the result: {e}")))
+}
+
+/// The number of UTF-16 code units in the first `chars` characters of `text`.
+fn utf16_offset(text: &str, chars: usize) -> usize {
+    text.chars().take(chars).map(char::len_utf16).sum()
+}
+
+/// A problem as JS sees it: the span in UTF-16 code units.
+#[derive(Serialize)]
+struct JsProblem<'a> {
+    start: usize,
+    end: usize,
+    code: &'static str,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+impl<'a> JsProblem<'a> {
+    fn new(problem: &'a Problem, input: &str) -> JsProblem<'a> {
+        let span = problem.span();
+        JsProblem {
+            start: utf16_offset(input, span.start),
+            end: utf16_offset(input, span.end),
+            code: problem.kind().as_str(),
+            message: problem.message(),
+            hint: problem.hint(),
+        }
+    }
+
+    /// A bad argument: the whole input is marked.
+    fn argument(input: &str, message: &'a str) -> JsProblem<'a> {
+        let end = input.encode_utf16().count();
+        JsProblem { start: 0, end, code: "invalid-argument", message, hint: None }
+    }
+}
+
+#[derive(Serialize)]
+struct JsReport<'a> {
+    input: &'a str,
+    valid: bool,
+    kind: Option<Kind>,
+    vendor: Option<&'a str>,
+    format: Option<&'a str>,
+    normalized: &'a str,
+    confidence: f64,
+    fields: &'a BTreeMap<String, Value>,
+    errors: Vec<JsProblem<'a>>,
+    candidates: &'a [Decoded],
+}
+
+#[derive(Serialize)]
+struct JsPartial<'a> {
+    state: PartialState,
+    problem: Option<JsProblem<'a>>,
+    expected: &'a str,
+    needs: usize,
+    decoded: Option<&'a Decoded>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsValidation<'a> {
+    Valid { ok: bool, decoded: &'a Decoded },
+    Invalid { ok: bool, problem: JsProblem<'a> },
+}
+
+/// The options `decode` takes; unknown keys are an error.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct JsOptions {
+    #[serde(default)]
+    vendor: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// A string argument, or a message saying what came instead.
+fn string_arg(value: &JsValue, name: &str) -> Result<String, String> {
+    value.as_string().ok_or_else(|| format!("{name} must be a string"))
+}
+
+/// An optional string argument: `undefined` and `null` are empty.
+fn optional_string_arg(value: &JsValue, name: &str) -> Result<String, String> {
+    match value.is_undefined() || value.is_null() {
+        true => Ok(String::new()),
+        false => string_arg(value, name),
+    }
+}
+
+fn options_arg(value: JsValue) -> Result<Options, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options::default());
+    }
+    let js: JsOptions = serde_wasm_bindgen::from_value(value).map_err(|e| format!("invalid options: {e}"))?;
+    let kind = js.kind.filter(|k| !k.is_empty()).map(|k| k.parse::<Kind>()).transpose()?;
+    Ok(Options { vendor: js.vendor.filter(|v| !v.is_empty()), kind })
+}
+
+/// Identifies and decodes a value: every accepted reading, best first, or what is wrong.
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn decode(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DecodeOptions | null | undefined")] options: JsValue,
+) -> JsValue {
+    let input = value.as_string().unwrap_or_default();
+    let args = string_arg(&value, "value").and_then(|_| options_arg(options));
+    let report = match &args {
+        Ok(options) => with_registry(|r| r.decode(&input, options)),
+        Err(_) => crate::Report {
+            input: input.clone(),
+            valid: false,
+            kind: None,
+            vendor: None,
+            format: None,
+            normalized: crate::normalize(&input),
+            confidence: 0.0,
+            fields: BTreeMap::new(),
+            errors: Vec::new(),
+            candidates: Vec::new(),
+        },
+    };
+    let mut errors: Vec<JsProblem> = report.errors.iter().map(|p| JsProblem::new(p, &input)).collect();
+    if let Err(message) = &args {
+        errors.push(JsProblem::argument(&input, message));
+    }
+    to_js(&JsReport {
+        input: &input,
+        valid: report.valid,
+        kind: report.kind,
+        vendor: report.vendor.as_deref(),
+        format: report.format.as_deref(),
+        normalized: &report.normalized,
+        confidence: report.confidence,
+        fields: &report.fields,
+        errors,
+        candidates: &report.candidates,
+    })
+}
+
+/// Checks a value as a serial of one vendor (an id, name or alias).
+#[wasm_bindgen(unchecked_return_type = "Validation")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] vendor: JsValue,
+) -> JsValue {
+    let input = value.as_string().unwrap_or_default();
+    let args = string_arg(&value, "value").and_then(|_| string_arg(&vendor, "vendor"));
+    match args {
+        Ok(vendor) => match with_registry(|r| r.validate(&input, &vendor)) {
+            Ok(decoded) => to_js(&JsValidation::Valid { ok: true, decoded: &decoded }),
+            Err(problem) => {
+                to_js(&JsValidation::Invalid { ok: false, problem: JsProblem::new(&problem, &input) })
+            }
+        },
+        Err(message) => {
+            to_js(&JsValidation::Invalid { ok: false, problem: JsProblem::argument(&input, &message) })
+        }
+    }
+}
+
+/// Checks a value still being typed: a prefix of a valid value is `incomplete`, never `invalid`.
+/// `vendor` may be empty, `null` or left out to consider every vendor.
+#[wasm_bindgen(js_name = checkPartial, unchecked_return_type = "Partial")]
+pub fn check_partial(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] vendor: JsValue,
+) -> JsValue {
+    let input = value.as_string().unwrap_or_default();
+    let args = string_arg(&value, "value").and_then(|_| optional_string_arg(&vendor, "vendor"));
+    match args {
+        Ok(vendor) => {
+            let partial = with_registry(|r| r.check_partial(&input, &vendor));
+            to_js(&JsPartial {
+                state: partial.state,
+                problem: partial.problem.as_ref().map(|p| JsProblem::new(p, &input)),
+                expected: &partial.expected,
+                needs: partial.needs,
+                decoded: partial.decoded.as_ref(),
+            })
+        }
+        Err(message) => to_js(&JsPartial {
+            state: PartialState::Invalid,
+            problem: Some(JsProblem::argument(&input, &message)),
+            expected: "",
+            needs: 0,
+            decoded: None,
+        }),
+    }
+}
+
+#[derive(Serialize)]
+struct JsVendor<'a> {
+    id: &'a str,
+    name: &'a str,
+    aliases: &'a [String],
+    formats: Vec<JsFormat<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsFormat<'a> {
+    id: &'a str,
+    kind: FormatKind,
+    identifies: Identifies,
+    description: &'a str,
+}
+
+/// The vendors of the current registry (built-in, or as `loadRules` left it), in id order.
+#[wasm_bindgen(js_name = listVendors, unchecked_return_type = "VendorInfo[]")]
+pub fn list_vendors() -> JsValue {
+    with_registry(|r| {
+        let vendors: Vec<JsVendor> = r
+            .vendors()
+            .map(|v| JsVendor {
+                id: &v.id,
+                name: &v.name,
+                aliases: &v.aliases,
+                formats: v
+                    .formats
+                    .iter()
+                    .map(|f| JsFormat {
+                        id: &f.id,
+                        kind: f.kind,
+                        identifies: f.identifies,
+                        description: &f.description,
+                    })
+                    .collect(),
+            })
+            .collect();
+        to_js(&vendors)
+    })
+}
+
+#[derive(Serialize)]
+struct JsLintIssue {
+    file: String,
+    key: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsLoad {
+    Loaded { ok: bool, vendors: Vec<String> },
+    Failed { ok: bool, issues: Vec<JsLintIssue> },
+}
+
+/// Reads rule objects (one vendor or an array of them, the schema of `vendors/*.toml`).
+fn read_rules(rules: JsValue) -> Result<Vec<VendorRules>, JsLintIssue> {
+    let failed = |key: String, message: String| JsLintIssue { file: "rules".into(), key, message };
+    if rules.is_undefined() || rules.is_null() || !rules.is_object() {
+        return Err(failed(String::new(), "rules must be a vendor object or an array of them".into()));
+    }
+    let many = js_array_length(&rules).is_some();
+    // Through a JSON tree, so every key is seen (`deny_unknown_fields`) and errors have a path.
+    let tree: serde_json::Value = serde_wasm_bindgen::from_value(rules)
+        .map_err(|e| failed(String::new(), format!("rules are not plain data: {e}")))?;
+    let read = |e: serde_path_to_error::Error<serde_json::Error>| {
+        let key = e.path().to_string();
+        failed(if key == "." { String::new() } else { key }, e.into_inner().to_string())
+    };
+    match many {
+        true => serde_path_to_error::deserialize(tree).map_err(read),
+        false => serde_path_to_error::deserialize(tree).map(|one| vec![one]).map_err(read),
+    }
+}
+
+#[wasm_bindgen(
+    inline_js = "export function js_array_length(v) { return Array.isArray(v) ? v.length : undefined; }"
+)]
+extern "C" {
+    fn js_array_length(value: &JsValue) -> Option<u32>;
+}
+
+/// Adds vendors to the built-in ones (a vendor with a built-in id replaces it) after checking
+/// them as `serialkit lint-rules` does, examples included. On success the new registry answers
+/// every later call; on failure the registry is unchanged and every problem is returned.
+#[wasm_bindgen(js_name = loadRules, unchecked_return_type = "LoadResult")]
+pub fn load_rules(
+    #[wasm_bindgen(unchecked_param_type = "VendorRules | VendorRules[]")] rules: JsValue,
+) -> JsValue {
+    let loaded = read_rules(rules).map_err(|issue| vec![issue]).and_then(|rules| {
+        Registry::builtin_with(rules).map_err(|issues| {
+            issues.into_iter().map(|i| JsLintIssue { file: i.file, key: i.key, message: i.message }).collect()
+        })
+    });
+    match loaded {
+        Ok(registry) => {
+            let vendors = registry.vendors().map(|v| v.id.clone()).collect();
+            LOADED.with(|l| *l.borrow_mut() = Some(Rc::new(registry)));
+            to_js(&JsLoad::Loaded { ok: true, vendors })
+        }
+        Err(issues) => to_js(&JsLoad::Failed { ok: false, issues }),
+    }
+}
+
+/// Goes back to the built-in vendors alone.
+#[wasm_bindgen(js_name = resetRules)]
+pub fn reset_rules() {
+    LOADED.with(|l| *l.borrow_mut() = None);
+}
+
+/// Groups duplicates in a list: exact after normalization (case, spaces, dashes), and near
+/// (one look-alike substitution: O/0, I/1, L/1, S/5, B/8, Z/2). Entries that are not strings
+/// count as blank; blank entries are never duplicates.
+#[wasm_bindgen(js_name = findDuplicates, unchecked_return_type = "DuplicateGroup[]")]
+pub fn find_duplicates(#[wasm_bindgen(unchecked_param_type = "string[]")] values: JsValue) -> JsValue {
+    set_up();
+    let values: Vec<String> = match js_array_length(&values) {
+        Some(_) => serde_wasm_bindgen::from_value::<Vec<Loose>>(values)
+            .map(|v| v.into_iter().map(|l| l.0).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let groups: Vec<Group> = dupes::find_duplicates(&values);
+    to_js(&groups)
+}
+
+/// A list entry: its text when it is a string, blank otherwise.
+struct Loose(String);
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Loose;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Loose, E> {
+                Ok(Loose(s.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Loose, E> {
+                Ok(Loose(s))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Loose, E> {
+                Ok(Loose(String::new()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Loose, E> {
+                Ok(Loose(String::new()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Loose, E> {
+                Ok(Loose(String::new()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Loose, E> {
+                Ok(Loose(String::new()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Loose, E> {
+                Ok(Loose(String::new()))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Loose, E> {
+                Ok(Loose(String::new()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Loose(String::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Loose(String::new()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("wasm.d.ts");

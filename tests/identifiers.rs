@@ -1,0 +1,168 @@
+//! Conformance vectors for the standard identifiers, read from `tests/data/*.tsv`.
+//!
+//! Each file names the sources of its vectors in its header. A row is
+//! `input, ok, format, normalized, fields` or `input, err, kind, start..end, message`.
+
+use serialkit::ids::{gs1, gtin, imei, mac};
+use serialkit::{Decoded, Problem};
+
+type Parser = fn(&str) -> Result<Decoded, Problem>;
+
+/// Runs every row of `tests/data/{name}.tsv` through `parse`; a row whose input starts with a
+/// key of `others` (`upc-e:`) goes to that parser instead.
+#[track_caller]
+fn run(name: &str, parse: Parser, others: &[(&str, Parser)]) {
+    let path = format!("{}/tests/data/{name}.tsv", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut failures = Vec::new();
+    let mut rows = 0;
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.is_empty()).skip(1) {
+        rows += 1;
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(cols.len() >= 4, "{path}:{}: expected at least 4 columns", n + 1);
+        let raw = cols[0].replace("\\x1d", "\u{1d}");
+        let (input, parser) = match others.iter().find(|(key, _)| raw.starts_with(key)) {
+            Some((key, p)) => (&raw[key.len()..], *p),
+            None => (&raw[..], parse),
+        };
+        let extra = cols.get(4).copied().unwrap_or("");
+        if let Err(why) = check(parser(input), cols[1], cols[2], cols[3], extra) {
+            failures.push(format!("{path}:{}: {:?}: {why}", n + 1, cols[0]));
+        }
+    }
+    assert!(rows > 0, "{path} has no rows");
+    assert!(failures.is_empty(), "{} of {rows} rows failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn check(result: Result<Decoded, Problem>, expect: &str, a: &str, b: &str, c: &str) -> Result<(), String> {
+    match (expect, result) {
+        ("ok", Ok(d)) => {
+            if d.format != a || d.normalized != b {
+                return Err(format!("got {} {}, expected {a} {b}", d.format, d.normalized));
+            }
+            for pair in c.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                let (key, want) = pair.split_once('=').ok_or(format!("bad field spec {pair:?}"))?;
+                match d.fields.get(key.trim()) {
+                    Some(v) if v.to_string() == want.trim() => {}
+                    other => return Err(format!("field {key}: got {other:?}, expected {want:?}")),
+                }
+            }
+            Ok(())
+        }
+        ("err", Err(p)) => {
+            let span = format!("{}..{}", p.span().start, p.span().end);
+            if p.kind().as_str() != a || span != b || p.message() != c {
+                return Err(format!(
+                    "got {} {span} {:?}, expected {a} {b} {c:?}",
+                    p.kind().as_str(),
+                    p.message()
+                ));
+            }
+            Ok(())
+        }
+        ("ok", Err(p)) => Err(format!("expected {a}, got error {p}")),
+        ("err", Ok(d)) => Err(format!("expected error {c:?}, got {} {}", d.format, d.normalized)),
+        (other, _) => Err(format!("unknown expectation {other:?}")),
+    }
+}
+
+#[test]
+fn mac_vectors() {
+    run("mac", mac::parse, &[]);
+}
+
+#[test]
+fn imei_vectors() {
+    run("imei", imei::parse_imei, &[]);
+}
+
+#[test]
+fn meid_vectors() {
+    run("meid", imei::parse_meid, &[]);
+}
+
+#[test]
+fn gtin_vectors() {
+    run("gtin", gtin::parse, &[("upc-e:", gtin::parse_upc_e)]);
+}
+
+#[test]
+fn isbn_vectors() {
+    run("isbn", gtin::parse_isbn, &[]);
+}
+
+#[test]
+fn gs1_vectors() {
+    run("gs1", gs1::parse, &[]);
+}
+
+#[test]
+fn every_span_lies_inside_the_input() {
+    let parsers: &[Parser] = &[
+        mac::parse,
+        imei::parse_imei,
+        imei::parse_meid,
+        imei::parse_iccid,
+        gtin::parse,
+        gtin::parse_upc_e,
+        gtin::parse_isbn,
+        gs1::parse,
+    ];
+    let samples = [
+        "",
+        " ",
+        "\u{1d}",
+        "]",
+        "]C1",
+        "(",
+        "()",
+        "(01",
+        "(01)",
+        "(3109)123456",
+        "0",
+        "::",
+        ":-",
+        "..",
+        "x",
+        "ＡＢ：ＣＤ",
+        "  12-34  ",
+        "é",
+        "\u{200B}1",
+        "010950600013435",
+        "(17)000000",
+        "9",
+        "89",
+        "F",
+        "978",
+        "12345678901234567890123456789",
+        "aa:bb:cc:dd:ee:ff:",
+        "0109506000134352\u{1d}\u{1d}",
+    ];
+    for parse in parsers {
+        for s in samples {
+            if let Err(p) = parse(s) {
+                let len = s.chars().count();
+                assert!(p.span().start <= p.span().end && p.span().end <= len, "{s:?}: {p}");
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics_and_spans_fit(s in "[0-9a-fA-FxX:.\\-() \\]\u{1d}CdQe]{0,40}|\\PC{0,40}") {
+        let parsers: &[Parser] =
+            &[mac::parse, imei::parse_imei, imei::parse_meid, imei::parse_iccid, gtin::parse, gtin::parse_upc_e, gtin::parse_isbn, gs1::parse];
+        let len = s.chars().count();
+        for parse in parsers {
+            match parse(&s) {
+                Err(p) => proptest::prop_assert!(p.span().start <= p.span().end && p.span().end <= len, "{:?}: {}", s, p),
+                // A valid value's normalized form reads back to itself.
+                Ok(d) => {
+                    let again = parse(&d.normalized);
+                    proptest::prop_assert!(again.as_ref().is_ok_and(|a| a.normalized == d.normalized), "{:?} -> {:?}: {:?}", s, d.normalized, again);
+                }
+            }
+        }
+    }
+}

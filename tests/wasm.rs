@@ -1,0 +1,125 @@
+//! The JS API (src/wasm.rs) in a real browser: `wasm-pack test --headless --chrome`.
+//! Results are read back into JSON to assert on what JavaScript sees.
+#![cfg(target_arch = "wasm32")]
+
+use serde_json::{Value, json};
+use serialkit::wasm;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[track_caller]
+fn js(value: JsValue) -> Value {
+    serde_wasm_bindgen::from_value(value).expect("results are plain JS objects")
+}
+
+fn s(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// A plain JS object or array, as a page would pass it.
+fn obj(value: &Value) -> JsValue {
+    use serde::Serialize;
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn decode_reads_an_apple_serial() {
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), JsValue::UNDEFINED));
+    assert_eq!(report["valid"], json!(true));
+    assert_eq!(report["vendor"], json!("apple"));
+    assert_eq!(report["fields"]["year"], json!(2017));
+    assert_eq!(report["fields"]["model_id"], json!("MacBookPro13,1"));
+    assert_eq!(report["errors"], json!([]));
+}
+
+#[wasm_bindgen_test]
+fn decode_options_are_checked() {
+    let options = obj(&json!({"vendor": "apple", "kind": "toaster"}));
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), options));
+    assert_eq!(report["valid"], json!(false));
+    assert_eq!(report["errors"][0]["code"], json!("invalid-argument"));
+    assert!(report["errors"][0]["message"].as_str().unwrap().starts_with("unknown kind 'toaster'"));
+}
+
+#[wasm_bindgen_test]
+fn validate_points_at_the_wrong_character_with_a_hint() {
+    let result = js(wasm::validate(s("CO2TJ0Q7GVC8"), s("apple")));
+    assert_eq!(
+        result,
+        json!({"ok": false, "problem": {
+            "start": 1, "end": 2, "code": "invalid-character",
+            "message": "'O' cannot appear in plant",
+            "hint": "Apple serials never contain O — did you mean 0?"
+        }})
+    );
+}
+
+#[wasm_bindgen_test]
+fn spans_count_utf16_code_units() {
+    // U+1F600 is one character but two UTF-16 code units.
+    let result = js(wasm::validate(s("C\u{1F600}2TJ0Q7GVC8"), s("apple")));
+    assert_eq!((&result["problem"]["start"], &result["problem"]["end"]), (&json!(1), &json!(3)));
+}
+
+#[wasm_bindgen_test]
+fn a_prefix_is_incomplete_not_invalid() {
+    let partial = js(wasm::check_partial(s("C02TJ0"), s("apple")));
+    assert_eq!(partial["state"], json!("incomplete"));
+    assert_eq!(partial["problem"]["code"], json!("too-short"));
+    let partial = js(wasm::check_partial(s("C02TJ0Q7GVC8"), JsValue::UNDEFINED));
+    assert_eq!(partial["state"], json!("valid"));
+    assert_eq!(partial["decoded"]["fields"]["week"], json!(15));
+}
+
+#[wasm_bindgen_test]
+fn wrong_argument_types_are_values_not_exceptions() {
+    let partial = js(wasm::check_partial(JsValue::from_f64(42.0), s("apple")));
+    assert_eq!(partial["state"], json!("invalid"));
+    assert_eq!(partial["problem"]["code"], json!("invalid-argument"));
+}
+
+#[wasm_bindgen_test]
+fn vendors_are_listed() {
+    let vendors = js(wasm::list_vendors());
+    let ids: Vec<&str> = vendors.as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"apple") && ids.contains(&"cisco"), "{ids:?}");
+}
+
+#[wasm_bindgen_test]
+fn user_rules_load_and_bad_ones_are_reported() {
+    let rules = json!({
+        "id": "acme", "name": "Acme", "source": "our asset register",
+        "formats": [{"id": "acme-tag", "kind": "sequential", "identifies": "asset-tag",
+                     "pattern": "'AC' seq:@digit{5}"}],
+        "examples": [{"value": "AC01234", "format": "acme-tag"}]
+    });
+    let loaded = js(wasm::load_rules(obj(&rules)));
+    assert_eq!(loaded["ok"], json!(true), "{loaded}");
+    assert!(loaded["vendors"].as_array().unwrap().contains(&json!("acme")), "{loaded}");
+    let result = js(wasm::validate(s("ac01234"), s("Acme")));
+    assert_eq!(result["decoded"]["format"], json!("acme-tag"), "{result}");
+
+    let bad = json!([{"id": "acme", "name": "Acme", "source": "x", "confidence": 0.5, "colour": "red"}]);
+    let failed = js(wasm::load_rules(obj(&bad)));
+    assert_eq!(failed["ok"], json!(false));
+    assert_eq!(failed["issues"][0]["key"], json!("[0].colour"), "{failed}");
+    assert!(failed["issues"][0]["message"].as_str().unwrap().contains("colour"), "{failed}");
+
+    wasm::reset_rules();
+    let result = js(wasm::validate(s("ac01234"), s("acme")));
+    assert_eq!(result["problem"]["code"], json!("unknown-vendor"));
+}
+#[wasm_bindgen_test]
+fn duplicates_are_grouped() {
+    let values =
+        serde_wasm_bindgen::to_value(&["C02TJ0Q7GVC8", "FVFXC2MHHV29", "c02tj0q7gvc8", "CO2TJ0Q7GVC8"])
+            .unwrap();
+    let groups = js(wasm::find_duplicates(values));
+    assert_eq!(groups.as_array().unwrap().len(), 1);
+    assert_eq!(groups[0]["kind"], json!("near"));
+    let indexes: Vec<u64> =
+        groups[0]["members"].as_array().unwrap().iter().map(|m| m["index"].as_u64().unwrap()).collect();
+    assert_eq!(indexes, [0, 2, 3]);
+}
