@@ -1,6 +1,18 @@
-//! Duplicate values in a list: the same unit entered twice with different case, spaces or
-//! dashes (exact, after [`normalize`](crate::normalize)), or with one look-alike character
-//! swapped (near: `C02…` and `CO2…`).
+//! Duplicate values: the same unit entered twice, exactly (after normalization) or nearly (one
+//! typo apart).
+//!
+//! Values are compared by their identity key: [`normalize`](crate::normalize)d, with everything
+//! but letters and digits dropped (`5RFD-P01`, `5rfd p01` and `5RFDP01` are one key). Keys then
+//! link when they are:
+//! - the same after folding look-alikes (`O`→`0`, `I`/`L`→`1`, `S`→`5`, `B`→`8`, `Z`→`2`):
+//!   `C02…` and `CO2…`;
+//! - one adjacent transposition apart (`…GVC8` and `…GV8C`);
+//! - one character missing or extra (`C02TJ0Q7GVC8` and `C02TJ0Q7GVC`);
+//! - optionally, one character different anywhere ([`NearKinds::substitution`]). Off by default:
+//!   sequential serials differ in one character by design.
+//!
+//! Keys shorter than [`MIN_NEAR_LEN`] only take part in exact matches. Every search is a hash
+//! lookup per key and position, never a comparison of all pairs, so ten million values finish.
 //!
 //! ```
 //! use serialkit::dupes::{find_duplicates, GroupKind};
@@ -14,36 +26,422 @@ use crate::normalize::normalize;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Characters typists and OCR confuse, each with the characters it is taken for.
-///
-/// One substitution of a character by one of its partners makes two values near duplicates.
-#[rustfmt::skip]
-const CONFUSABLES: &[(char, &[char])] = &[
-    ('0', &['O']),
-    ('1', &['I', 'L']),
-    ('2', &['Z']),
-    ('5', &['S']),
-    ('8', &['B']),
-    ('B', &['8']),
-    ('I', &['1']),
-    ('L', &['1']),
-    ('O', &['0']),
-    ('S', &['5']),
-    ('Z', &['2']),
-];
+/// Keys shorter than this are only ever exact duplicates: short values are one typo apart from
+/// too many others to mean anything.
+pub const MIN_NEAR_LEN: usize = 6;
 
-fn partners(c: char) -> &'static [char] {
-    CONFUSABLES.binary_search_by_key(&c, |&(x, _)| x).map_or(&[], |i| CONFUSABLES[i].1)
+/// Why two values are thought to be one unit, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// The same once case, spaces and punctuation are ignored.
+    Exact,
+    /// The same value in two different columns (a MAC pasted as a serial).
+    OtherColumn,
+    /// The same once look-alike characters are folded (`O`/`0`, `I`/`L`/`1`, `S`/`5`, `B`/`8`, `Z`/`2`).
+    Confusable,
+    /// Two neighbouring characters swapped.
+    Transposition,
+    /// One character missing or extra.
+    MissingOrExtra,
+    /// One character different.
+    Substitution,
+}
+
+impl Reason {
+    /// How sure a link of this kind is, 0 to 1.
+    pub fn confidence(self) -> f64 {
+        match self {
+            Reason::Exact => 1.0,
+            Reason::OtherColumn => 0.95,
+            Reason::Confusable => 0.9,
+            Reason::Transposition => 0.75,
+            Reason::MissingOrExtra => 0.7,
+            Reason::Substitution => 0.5,
+        }
+    }
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Exact => "exact",
+            Reason::OtherColumn => "other-column",
+            Reason::Confusable => "confusable",
+            Reason::Transposition => "transposition",
+            Reason::MissingOrExtra => "missing-or-extra",
+            Reason::Substitution => "substitution",
+        }
+    }
+}
+
+/// Which near-duplicate links to look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NearKinds {
+    /// Look-alike characters.
+    pub confusable: bool,
+    /// Adjacent transpositions.
+    pub transposition: bool,
+    /// One character missing or extra.
+    pub missing_or_extra: bool,
+    /// One character different anywhere.
+    pub substitution: bool,
+}
+
+impl Default for NearKinds {
+    fn default() -> NearKinds {
+        NearKinds { confusable: true, transposition: true, missing_or_extra: true, substitution: false }
+    }
+}
+
+impl NearKinds {
+    /// Every kind, substitution included.
+    pub fn all() -> NearKinds {
+        NearKinds { substitution: true, ..NearKinds::default() }
+    }
+
+    /// Exact duplicates only.
+    pub fn none() -> NearKinds {
+        NearKinds { confusable: false, transposition: false, missing_or_extra: false, substitution: false }
+    }
+}
+
+/// The identity key of a value: normalized, letters and digits only.
+///
+/// ```
+/// assert_eq!(serialkit::dupes::identity_key(" 5rfd–p01 "), "5RFDP01");
+/// ```
+pub fn identity_key(value: &str) -> String {
+    if value.is_ascii() {
+        // The common case, without the general clean-up's allocations: for ASCII it keeps the
+        // same letters and digits.
+        let mut key = String::with_capacity(value.len());
+        key.extend(value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase() as char));
+        return key;
+    }
+    normalize(value).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Ids by hash: the first id with each hash in a map, the others chained in `next`. About 13
+/// bytes an id, against 60 or more for a map of vectors.
+struct HashIndex {
+    first: HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>,
+    next: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl HashIndex {
+    fn new() -> HashIndex {
+        HashIndex { first: HashMap::default(), next: Vec::new() }
+    }
+
+    fn clear(&mut self) {
+        self.first.clear();
+        self.next.clear();
+    }
+
+    /// Every id stored with hash `h`.
+    fn get(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
+        let mut at = self.first.get(&h).copied().unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            let id = at;
+            if id == NONE {
+                return None;
+            }
+            at = self.next.get(id as usize).copied().unwrap_or(NONE);
+            Some(id)
+        })
+    }
+
+    /// Stores `id` (ids come in increasing order) under `h`.
+    fn insert(&mut self, h: u64, id: u32) {
+        if self.next.len() <= id as usize {
+            self.next.resize(id as usize + 1, NONE);
+        }
+        if let Some(head) = self.first.insert(h, id) {
+            self.next[id as usize] = head;
+        }
+    }
+}
+
+/// Folds a look-alike character to the one it is taken for.
+fn fold(b: u8) -> u8 {
+    match b {
+        b'O' => b'0',
+        b'I' | b'L' => b'1',
+        b'S' => b'5',
+        b'B' => b'8',
+        b'Z' => b'2',
+        b => b,
+    }
+}
+
+/// 64-bit FNV-1a, seeded, over the bytes `parts` yields.
+fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for part in parts {
+        for &b in part {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    // A final mix so nearby keys spread over the hash table.
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 32)
+}
+
+/// A group of entries found by [`Finder::finish`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawGroup {
+    /// Entry numbers (in the order they were added).
+    pub entries: Vec<u32>,
+    /// Every kind of link inside the group, strongest first.
+    pub reasons: Vec<Reason>,
+    /// How sure the weakest link needed is.
+    pub confidence: f64,
+}
+
+/// Collects values and finds the duplicates among them, in memory proportional to the total
+/// length of the distinct keys.
+pub struct Finder {
+    near: NearKinds,
+    /// Distinct keys, back to back.
+    arena: Vec<u8>,
+    /// Start of key `k` in the arena (one more entry at the end).
+    starts: Vec<u32>,
+    /// Key id by key hash; collisions are resolved by comparing bytes.
+    ids: HashIndex,
+    /// For each entry: its key (`u32::MAX` for a blank value) and its source (column or file).
+    entry_key: Vec<u32>,
+    entry_source: Vec<u32>,
+}
+
+impl Finder {
+    /// A finder looking for `near` kinds of near duplicates.
+    pub fn new(near: NearKinds) -> Finder {
+        Finder {
+            near,
+            arena: Vec::new(),
+            starts: vec![0],
+            ids: HashIndex::new(),
+            entry_key: Vec::new(),
+            entry_source: Vec::new(),
+        }
+    }
+
+    /// Adds a value from `source` (a column or file number); returns its entry number.
+    pub fn add(&mut self, value: &str, source: u32) -> u32 {
+        self.add_key(&identity_key(value), source)
+    }
+
+    /// Adds an identity key (see [`identity_key`]) from `source`; returns its entry number.
+    pub fn add_key(&mut self, key: &str, source: u32) -> u32 {
+        let id = if key.is_empty() { u32::MAX } else { self.intern(key.as_bytes()) };
+        self.entry_key.push(id);
+        self.entry_source.push(source);
+        (self.entry_key.len() - 1) as u32
+    }
+
+    /// Number of entries added.
+    pub fn len(&self) -> usize {
+        self.entry_key.len()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.entry_key.is_empty()
+    }
+
+    fn key(&self, id: u32) -> &[u8] {
+        &self.arena[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
+    }
+
+    fn lookup(&self, h: u64, bytes: &[u8]) -> Option<u32> {
+        self.ids.get(h).find(|&id| self.key(id) == bytes)
+    }
+
+    fn intern(&mut self, key: &[u8]) -> u32 {
+        let h = hash(0, [key]);
+        if let Some(id) = self.lookup(h, key) {
+            return id;
+        }
+        let id = (self.starts.len() - 1) as u32;
+        self.arena.extend_from_slice(key);
+        self.starts.push(self.arena.len() as u32);
+        self.ids.insert(h, id);
+        id
+    }
+
+    /// Finds the groups: every set of entries linked by exact keys or near-duplicate links,
+    /// with at least two entries. Groups come ordered by confidence, then by first entry.
+    pub fn finish(self) -> Vec<RawGroup> {
+        let keys = self.starts.len() - 1;
+        let mut sets = DisjointSets::new(keys);
+        let mut links: Vec<(u32, Reason)> = Vec::new();
+        self.link_near(&mut sets, &mut links);
+
+        // Entries by root key, kept only for roots with two entries or more: most keys are
+        // alone, and a vector each would cost more than the keys.
+        let roots: Vec<u32> = (0..keys as u32).map(|k| sets.find(k)).collect();
+        let mut count = vec![0u32; keys];
+        for &key in &self.entry_key {
+            if key != u32::MAX {
+                count[roots[key as usize] as usize] += 1;
+            }
+        }
+        let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (entry, &key) in self.entry_key.iter().enumerate() {
+            if key != u32::MAX && count[roots[key as usize] as usize] > 1 {
+                members.entry(roots[key as usize]).or_default().push(entry as u32);
+            }
+        }
+        drop(count);
+        let mut reasons_by_root: HashMap<u32, Vec<Reason>> = HashMap::new();
+        for (key, reason) in links {
+            reasons_by_root.entry(roots[key as usize]).or_default().push(reason);
+        }
+        let mut groups: Vec<RawGroup> = members
+            .into_iter()
+            .filter(|(_, entries)| entries.len() > 1)
+            .map(|(root, entries)| {
+                let mut reasons = reasons_by_root.remove(&root).unwrap_or_default();
+                let mut by_key: HashMap<u32, Vec<u32>> = HashMap::new();
+                for &e in &entries {
+                    by_key.entry(self.entry_key[e as usize]).or_default().push(self.entry_source[e as usize]);
+                }
+                if by_key.values().any(|sources| sources.len() > 1) {
+                    reasons.push(Reason::Exact);
+                }
+                if by_key.values().any(|s| s.iter().any(|&x| x != s[0])) {
+                    reasons.push(Reason::OtherColumn);
+                }
+                reasons.sort();
+                reasons.dedup();
+                let confidence = reasons.iter().map(|r| r.confidence()).fold(1.0, f64::min);
+                RawGroup { entries, reasons, confidence }
+            })
+            .collect();
+        for g in &mut groups {
+            g.entries.sort_unstable();
+        }
+        groups.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entries[0].cmp(&b.entries[0])));
+        groups
+    }
+
+    /// Links keys that are one typo apart, each kind by hash lookups per key and position.
+    fn link_near(&self, sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>) {
+        let keys = (self.starts.len() - 1) as u32;
+        let near_ok = |k: &[u8]| k.len() >= MIN_NEAR_LEN && k.is_ascii();
+        let mut link = |sets: &mut DisjointSets, a: u32, b: u32, reason: Reason| {
+            if sets.union(a as usize, b as usize) {
+                links.push((a, reason));
+            }
+        };
+        if self.near.confusable {
+            let mut seen = HashIndex::new();
+            let mut folded = Vec::new();
+            for id in 0..keys {
+                let key = self.key(id);
+                if !near_ok(key) {
+                    continue;
+                }
+                folded.clear();
+                folded.extend(key.iter().map(|&b| fold(b)));
+                let h = hash(1, [&folded[..]]);
+                let same =
+                    seen.get(h).find(|&o| self.key(o).iter().map(|&b| fold(b)).eq(folded.iter().copied()));
+                match same {
+                    Some(other) => link(sets, other, id, Reason::Confusable),
+                    None => seen.insert(h, id),
+                }
+            }
+        }
+        let mut variant = Vec::new();
+        for id in 0..keys {
+            let key = self.key(id);
+            if !near_ok(key) {
+                continue;
+            }
+            if self.near.transposition {
+                for p in 0..key.len() - 1 {
+                    if key[p] == key[p + 1] {
+                        continue;
+                    }
+                    variant.clear();
+                    variant.extend_from_slice(key);
+                    variant.swap(p, p + 1);
+                    if let Some(other) = self.lookup(hash(0, [&variant[..]]), &variant) {
+                        link(sets, id, other, Reason::Transposition);
+                    }
+                }
+            }
+            if self.near.missing_or_extra {
+                // Dropping one character of this key gives the other key.
+                for p in 0..key.len() {
+                    if p > 0 && key[p] == key[p - 1] {
+                        continue; // the same shorter key as dropping p - 1
+                    }
+                    let h = hash(0, [&key[..p], &key[p + 1..]]);
+                    for other in self.ids.get(h) {
+                        let o = self.key(other);
+                        if o.len() + 1 == key.len() && o[..p] == key[..p] && o[p..] == key[p + 1..] {
+                            link(sets, id, other, Reason::MissingOrExtra);
+                        }
+                    }
+                }
+            }
+        }
+        if self.near.substitution {
+            // Per position: keys equal once that position is blanked out.
+            let max = (0..keys).map(|id| self.key(id).len()).max().unwrap_or(0);
+            let mut seen = HashIndex::new();
+            for p in 0..max {
+                seen.clear();
+                for id in 0..keys {
+                    let key = self.key(id);
+                    if !near_ok(key) || p >= key.len() {
+                        continue;
+                    }
+                    let h = hash(2 + key.len() as u64, [&key[..p], &key[p + 1..]]);
+                    let same = seen.get(h).find(|&o| {
+                        let o = self.key(o);
+                        o.len() == key.len() && o[..p] == key[..p] && o[p + 1..] == key[p + 1..]
+                    });
+                    match same {
+                        Some(other) => link(sets, other, id, Reason::Substitution),
+                        None => seen.insert(h, id),
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// How the values of a group are alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GroupKind {
-    /// Every member normalizes to the same value.
+    /// Every member has the same identity key.
     Exact,
-    /// Members normalize to values that differ by look-alike substitutions (`O`/`0`, `I`/`1`,
-    /// `L`/`1`, `S`/`5`, `B`/`8`, `Z`/`2`), one at a time.
+    /// Members are linked by near-duplicate links (see the module documentation).
     Near,
 }
 
@@ -59,10 +457,14 @@ pub struct Member {
 }
 
 /// Values that are probably the same unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     /// Exact or near.
     pub kind: GroupKind,
+    /// The kinds of links inside the group, strongest first.
+    pub reasons: Vec<Reason>,
+    /// How sure the group is, 0 to 1.
+    pub confidence: f64,
     /// The members, in input order; at least two.
     pub members: Vec<Member>,
 }
@@ -74,109 +476,66 @@ impl Group {
     }
 }
 
-/// Groups the values of `values` that are duplicates of each other, in the order of each group's
-/// first member. A value is in at most one group; values that are empty after normalization are
-/// never duplicates.
-///
-/// Two values are in one group when they normalize to the same text, or when their normalized
-/// texts are linked by a chain of single look-alike substitutions (a group that needs one is
-/// [`GroupKind::Near`]). Runs in time linear in the total length of the values.
+/// Groups the duplicates in `values` with the default near-duplicate kinds, surest first.
+/// Blank values are never duplicates.
 pub fn find_duplicates<S: AsRef<str>>(values: &[S]) -> Vec<Group> {
-    // Distinct normalized values, each with the input positions that have it.
-    let mut keys: Vec<String> = Vec::new();
-    let mut entries: Vec<Vec<usize>> = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut normalized = Vec::with_capacity(values.len());
-    for (i, value) in values.iter().enumerate() {
-        let key = normalize(value.as_ref());
-        if !key.is_empty() {
-            let id = *ids.entry(key.clone()).or_insert_with(|| {
-                keys.push(key.clone());
-                entries.push(Vec::new());
-                keys.len() - 1
-            });
-            entries[id].push(i);
-        }
-        normalized.push(key);
-    }
+    find_duplicates_with(values, NearKinds::default())
+}
 
-    // Link keys one look-alike substitution apart.
-    let mut sets = DisjointSets::new(keys.len());
-    let mut variant: Vec<char> = Vec::new();
-    for (id, key) in keys.iter().enumerate() {
-        variant.clear();
-        variant.extend(key.chars());
-        for at in 0..variant.len() {
-            let original = variant[at];
-            for &p in partners(original) {
-                variant[at] = p;
-                let text: String = variant.iter().collect();
-                if let Some(&other) = ids.get(&text) {
-                    sets.union(id, other);
-                }
-            }
-            variant[at] = original;
-        }
+/// [`find_duplicates`] with a choice of near-duplicate kinds.
+pub fn find_duplicates_with<S: AsRef<str>>(values: &[S], near: NearKinds) -> Vec<Group> {
+    let mut finder = Finder::new(near);
+    for value in values {
+        finder.add(value.as_ref(), 0);
     }
-
-    // Collect the sets with more than one input value.
-    let mut by_root: HashMap<usize, usize> = HashMap::new();
-    let mut groups: Vec<(Vec<usize>, usize)> = Vec::new(); // (input positions, distinct keys)
-    for (id, positions) in entries.iter().enumerate() {
-        let root = sets.find(id);
-        let g = *by_root.entry(root).or_insert_with(|| {
-            groups.push((Vec::new(), 0));
-            groups.len() - 1
-        });
-        groups[g].0.extend(positions);
-        groups[g].1 += 1;
-    }
-    let mut out: Vec<Group> = groups
+    finder
+        .finish()
         .into_iter()
-        .filter(|(members, _)| members.len() > 1)
-        .map(|(mut members, distinct)| {
-            members.sort_unstable();
+        .map(|g| {
+            let exact = g.reasons.iter().all(|r| *r == Reason::Exact);
             Group {
-                kind: if distinct == 1 { GroupKind::Exact } else { GroupKind::Near },
-                members: members
+                kind: if exact { GroupKind::Exact } else { GroupKind::Near },
+                reasons: g.reasons,
+                confidence: g.confidence,
+                members: g
+                    .entries
                     .into_iter()
-                    .map(|index| Member {
-                        index,
-                        value: values[index].as_ref().to_string(),
-                        normalized: normalized[index].clone(),
+                    .map(|e| {
+                        let value = values[e as usize].as_ref();
+                        Member { index: e as usize, value: value.to_string(), normalized: normalize(value) }
                     })
                     .collect(),
             }
         })
-        .collect();
-    out.sort_by_key(|g| g.members[0].index);
-    out
+        .collect()
 }
 
-/// Union-find over `0..n`, with path halving.
+/// Union-find over `0..n`, with path halving; the smaller id becomes the root.
 struct DisjointSets {
-    parent: Vec<usize>,
+    parent: Vec<u32>,
 }
 
 impl DisjointSets {
     fn new(n: usize) -> DisjointSets {
-        DisjointSets { parent: (0..n).collect() }
+        DisjointSets { parent: (0..n as u32).collect() }
     }
 
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
+    fn find(&mut self, x: u32) -> u32 {
+        let mut x = x;
+        while self.parent[x as usize] != x {
+            self.parent[x as usize] = self.parent[self.parent[x as usize] as usize];
+            x = self.parent[x as usize];
         }
         x
     }
 
-    fn union(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.find(a), self.find(b));
-        // The smaller id becomes the root, so roots are stable in input order.
+    /// Joins the sets of `a` and `b`; false when they were one already.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (a, b) = (self.find(a as u32), self.find(b as u32));
         if a != b {
-            self.parent[a.max(b)] = a.min(b);
+            self.parent[a.max(b) as usize] = a.min(b);
         }
+        a != b
     }
 }
 
@@ -185,18 +544,13 @@ mod tests {
     use super::*;
 
     #[track_caller]
-    fn groups(values: &[&str]) -> Vec<(GroupKind, Vec<usize>)> {
-        find_duplicates(values).iter().map(|g| (g.kind, g.indexes())).collect()
+    fn groups_with(values: &[&str], near: NearKinds) -> Vec<(GroupKind, Vec<usize>, Vec<Reason>)> {
+        find_duplicates_with(values, near).into_iter().map(|g| (g.kind, g.indexes(), g.reasons)).collect()
     }
 
-    #[test]
-    fn confusables_are_sorted_unique_and_symmetric() {
-        assert!(CONFUSABLES.windows(2).all(|w| w[0].0 < w[1].0));
-        for &(c, ps) in CONFUSABLES {
-            for &p in ps {
-                assert!(partners(p).contains(&c), "{p} should list {c}");
-            }
-        }
+    #[track_caller]
+    fn groups(values: &[&str]) -> Vec<(GroupKind, Vec<usize>, Vec<Reason>)> {
+        groups_with(values, NearKinds::default())
     }
 
     #[test]
@@ -206,44 +560,92 @@ mod tests {
     }
 
     #[test]
-    fn case_spaces_and_dashes_are_exact_duplicates() {
+    fn case_spaces_and_punctuation_are_exact_duplicates() {
         assert_eq!(
-            groups(&["5RFD-P01", "x", "5rfd\u{2013}p01", " 5RFD-P01 "]),
-            vec![(GroupKind::Exact, vec![0, 2, 3])]
+            groups(&["5RFD-P01", "x", "5rfd\u{2013}p01", " 5RFD P01 ", "5rfdp01"]),
+            vec![(GroupKind::Exact, vec![0, 2, 3, 4], vec![Reason::Exact])]
         );
     }
 
     #[test]
     fn blank_values_are_not_duplicates() {
-        assert_eq!(groups(&["", "  ", "\u{200B}"]), vec![]);
+        assert_eq!(groups(&["", "  ", "\u{200B}", "--"]), vec![]);
     }
 
     #[test]
-    fn one_look_alike_makes_a_near_duplicate() {
-        for (a, b) in
-            [("C02", "CO2"), ("A1B", "AIB"), ("A1B", "ALB"), ("S5", "55"), ("B8", "88"), ("Z2", "22")]
+    fn look_alikes_are_near_duplicates() {
+        for (a, b) in [("C02TJ0", "CO2TJ0"), ("A1B2C3", "AIB2C3"), ("A1B2C3", "ALB2C3"), ("S5S5S5", "555555")]
         {
-            assert_eq!(groups(&[a, b]), vec![(GroupKind::Near, vec![0, 1])], "{a} {b}");
+            assert_eq!(
+                groups(&[a, b]),
+                vec![(GroupKind::Near, vec![0, 1], vec![Reason::Confusable])],
+                "{a} {b}"
+            );
         }
     }
 
     #[test]
-    fn other_differences_are_not_duplicates() {
-        // Two substitutions, an unlisted pair (I/L), a different length, a different letter.
-        assert_eq!(groups(&["C02T", "CO2T", "COZT"]), vec![(GroupKind::Near, vec![0, 1, 2])]);
-        assert_eq!(groups(&["C02", "COZ"]), vec![]);
-        assert_eq!(groups(&["AIB", "ALB"]), vec![]);
-        assert_eq!(groups(&["C02", "C020"]), vec![]);
-        assert_eq!(groups(&["C02", "C03"]), vec![]);
+    fn transposition_and_missing_character() {
+        assert_eq!(
+            groups(&["C02TJ0Q7GVC8", "C02TJ0Q7GV8C"]),
+            vec![(GroupKind::Near, vec![0, 1], vec![Reason::Transposition])]
+        );
+        assert_eq!(
+            groups(&["C02TJ0Q7GVC", "C02TJ0Q7GVC8"]),
+            vec![(GroupKind::Near, vec![0, 1], vec![Reason::MissingOrExtra])]
+        );
+        assert_eq!(
+            groups(&["C02TJ0Q7GVC8", "C02TJ0QQ7GVC8"]),
+            vec![(GroupKind::Near, vec![0, 1], vec![Reason::MissingOrExtra])]
+        );
     }
 
     #[test]
-    fn a_value_joins_one_group_and_groups_follow_input_order() {
-        let found = find_duplicates(&["B", "c02", "8", "C02", "CO2", "b"]);
+    fn substitution_only_when_asked() {
+        let values = ["SN100234", "SN100235"];
+        assert_eq!(groups(&values), vec![]);
+        assert_eq!(
+            groups_with(&values, NearKinds::all()),
+            vec![(GroupKind::Near, vec![0, 1], vec![Reason::Substitution])]
+        );
+        assert_eq!(groups_with(&["C02TJ0", "CO2TJ0"], NearKinds::none()), vec![]);
+    }
+
+    #[test]
+    fn short_values_are_only_exact() {
+        assert_eq!(groups(&["C02", "CO2"]), vec![]);
+        assert_eq!(groups(&["AB12", "AB12"]), vec![(GroupKind::Exact, vec![0, 1], vec![Reason::Exact])]);
+    }
+
+    #[test]
+    fn a_value_joins_one_group_and_surest_groups_come_first() {
+        let found =
+            find_duplicates(&["C02TJ0Q7GVC8", "B8B8B8B8", "c02tj0q7gvc8", "CO2TJ0Q7GVC8", "b8b8b8b8"]);
         assert_eq!(found.len(), 2);
-        assert_eq!((found[0].kind, found[0].indexes()), (GroupKind::Near, vec![0, 2, 5]));
-        assert_eq!((found[1].kind, found[1].indexes()), (GroupKind::Near, vec![1, 3, 4]));
-        assert_eq!(found[1].members[0].value, "c02");
-        assert_eq!(found[1].members[0].normalized, "C02");
+        assert_eq!((found[0].kind, found[0].indexes()), (GroupKind::Exact, vec![1, 4]));
+        assert_eq!((found[1].kind, found[1].indexes()), (GroupKind::Near, vec![0, 2, 3]));
+        assert_eq!(found[1].reasons, vec![Reason::Exact, Reason::Confusable]);
+        assert_eq!(found[1].confidence, 0.9);
+        assert_eq!(found[1].members[2].normalized, "CO2TJ0Q7GVC8");
+    }
+
+    #[test]
+    fn the_same_value_in_two_columns() {
+        let mut f = Finder::new(NearKinds::default());
+        f.add("00:1A:2B:3C:4D:5E", 0);
+        f.add("001a2b3c4d5e", 1);
+        let groups = f.finish();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].reasons, vec![Reason::Exact, Reason::OtherColumn]);
+    }
+
+    #[test]
+    fn hash_collisions_do_not_merge_keys() {
+        // Different keys that land in one bucket stay distinct: force it by interning directly.
+        let mut f = Finder::new(NearKinds::none());
+        let a = f.intern(b"AAAAAA1");
+        let b = f.intern(b"AAAAAA2");
+        assert_ne!(a, b);
+        assert_eq!(f.intern(b"AAAAAA1"), a);
     }
 }

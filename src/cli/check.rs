@@ -74,10 +74,10 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 }
 
 /// A column being checked.
-struct Checked {
-    index: usize,
-    name: String,
-    kind: Option<Kind>,
+pub(super) struct Checked {
+    pub index: usize,
+    pub name: String,
+    pub kind: Option<Kind>,
 }
 
 /// The summary of a run; `--summary json` prints it.
@@ -111,7 +111,7 @@ pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
     }
 }
 
-enum Failure {
+pub(super) enum Failure {
     Usage(String),
     Io(io::Error),
 }
@@ -138,7 +138,14 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let read_options =
         ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter: args.delimiter };
     let mut input = Input::open(&located, &read_options)?;
-    let (columns, vendor_column) = choose_columns(registry, &mut input, args, &located, &read_options)?;
+    let selection = Selection {
+        columns: &args.columns,
+        kind: args.kind,
+        vendor: args.vendor.as_deref(),
+        vendor_column: args.vendor_column.as_deref(),
+        quiet: args.quiet,
+    };
+    let (columns, vendor_column) = choose_columns(registry, &mut input, &selection, &located, &read_options)?;
     if !args.quiet {
         let list: Vec<String> = columns
             .iter()
@@ -316,11 +323,20 @@ fn print_summary(s: &Summary) {
     }
 }
 
+/// What the user said about columns, for [`choose_columns`].
+pub(super) struct Selection<'a> {
+    pub columns: &'a [String],
+    pub kind: Option<Kind>,
+    pub vendor: Option<&'a str>,
+    pub vendor_column: Option<&'a str>,
+    pub quiet: bool,
+}
+
 /// Picks the columns to check: named ones, or those whose header or content says so.
-fn choose_columns(
+pub(super) fn choose_columns(
     registry: &Registry,
     input: &mut Input,
-    args: &Args,
+    sel: &Selection,
     located: &Located,
     options: &ReadOptions,
 ) -> Result<(Vec<Checked>, Option<usize>), Failure> {
@@ -339,25 +355,25 @@ fn choose_columns(
             )),
         }
     };
-    let mut vendor_column = args.vendor_column.as_deref().map(find).transpose()?;
-    if vendor_column.is_none() && args.vendor.is_none() && input.has_header {
+    let mut vendor_column = sel.vendor_column.map(find).transpose()?;
+    if vendor_column.is_none() && sel.vendor.is_none() && input.has_header {
         // A manufacturer column picks each row's vendor rules, as --vendor-column would.
         vendor_column = input.header.iter().position(|h| {
             let h = h.trim().to_lowercase();
             ["manufacturer", "vendor", "make", "brand", "oem", "hersteller"].contains(&h.as_str())
         });
-        if let (Some(i), false) = (vendor_column, args.quiet) {
+        if let (Some(i), false) = (vendor_column, sel.quiet) {
             eprintln!(
                 "serialkit: vendors from column '{}' (use --vendor or --vendor-column to change)",
                 input.column_name(i)
             );
         }
     }
-    if !args.columns.is_empty() {
+    if !sel.columns.is_empty() {
         let mut list = Vec::new();
-        for name in &args.columns {
+        for name in sel.columns {
             let index = find(name)?;
-            let kind = args.kind.or_else(|| header_kind(input.header.get(index).map_or("", |h| h)).flatten());
+            let kind = sel.kind.or_else(|| header_kind(input.header.get(index).map_or("", |h| h)).flatten());
             list.push(Checked { index, name: input.column_name(index), kind });
         }
         return Ok((list, vendor_column));
@@ -369,7 +385,7 @@ fn choose_columns(
                 continue;
             }
             if let Some(kind) = header_kind(h) {
-                list.push(Checked { index, name: input.column_name(index), kind: args.kind.or(kind) });
+                list.push(Checked { index, name: input.column_name(index), kind: sel.kind.or(kind) });
             }
         }
     }
@@ -387,14 +403,14 @@ fn choose_columns(
             let hits = values
                 .iter()
                 .filter(|v| {
-                    let r = registry.best(v, &Options { vendor: None, kind: args.kind });
+                    let r = registry.best(v, &Options { vendor: None, kind: sel.kind });
                     r.is_ok_and(|d| d.confidence >= 0.3)
                 })
                 .count();
             let mostly = !values.is_empty() && hits * 2 >= values.len();
             // A one-column file is checked whatever it holds.
             if mostly || width == 1 {
-                list.push(Checked { index, name: input.column_name(index), kind: args.kind });
+                list.push(Checked { index, name: input.column_name(index), kind: sel.kind });
             }
         }
     }

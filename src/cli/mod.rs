@@ -2,6 +2,7 @@
 
 mod check;
 mod decode;
+mod dupes;
 mod lint;
 mod read;
 mod write;
@@ -34,6 +35,8 @@ enum Command {
     Decode(decode::Args),
     /// Validate the serial, MAC and IMEI columns of an inventory (CSV, TSV, XLSX, XLS, ODS).
     Check(check::Args),
+    /// Find the units entered twice: exact duplicates and near ones (one typo apart).
+    Dupes(dupes::Args),
     /// Check a folder of rule files and list every problem with its file and key.
     LintRules(lint::Args),
 }
@@ -55,6 +58,10 @@ pub fn run() -> i32 {
         },
         Command::Check(args) => match registry(cli.rules.as_deref()) {
             Ok(registry) => check::run(&registry, &args),
+            Err(code) => Ok(code),
+        },
+        Command::Dupes(args) => match registry(cli.rules.as_deref()) {
+            Ok(registry) => dupes::run(&registry, &args),
             Err(code) => Ok(code),
         },
     };

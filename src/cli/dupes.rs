@@ -1,0 +1,288 @@
+//! `serialkit dupes FILE [--against OTHER…]`: the units entered twice, exactly or one typo apart.
+//!
+//! A first pass keeps only identity keys (letters and digits of each value) and where each came
+//! from; the groups are found by hash lookups, never by comparing all pairs; a second pass reads
+//! back the original text of the rows in groups.
+
+use super::check::{Checked, Failure, Selection, choose_columns};
+use super::read::{Input, Located, ReadOptions};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use rayon::prelude::*;
+use serialkit::Registry;
+use serialkit::dupes::{Finder, NearKinds, Reason, identity_key};
+use std::collections::HashMap;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+const BATCH: usize = 1 << 15;
+
+/// Arguments of `dupes`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The inventory (CSV, TSV, XLSX, XLS or ODS; `-` reads stdin).
+    file: PathBuf,
+    /// Existing inventories to compare FILE against: only groups with a row of FILE are shown.
+    #[arg(long, num_args = 1.., value_name = "OTHER")]
+    against: Vec<PathBuf>,
+    /// A column to compare, by header name or 1-based index; repeat for several (a value found
+    /// in two columns is reported). Without it the serial, MAC and IMEI columns are found.
+    #[arg(long = "column", short = 'c')]
+    columns: Vec<String>,
+    /// Near-duplicate kinds, comma-separated: confusable, transposition, missing, substitution,
+    /// all, none. Default: confusable,transposition,missing (substitution flags sequential
+    /// serials, so it is opt-in).
+    #[arg(long, value_parser = parse_near, default_value = "confusable,transposition,missing")]
+    near: NearKinds,
+    /// The sheet of an XLSX/XLS/ODS file, by name or 1-based number.
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The files have no header row.
+    #[arg(long)]
+    no_header: bool,
+    /// The CSV field delimiter; sniffed by default.
+    #[arg(long)]
+    delimiter: Option<char>,
+    /// One JSON object per group (NDJSON) instead of CSV rows.
+    #[arg(long)]
+    json: bool,
+    /// Where to write the groups; stdout by default.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// The summary as text on stderr (default) or one JSON object on stdout.
+    #[arg(long, value_enum, default_value_t = Summary::Text)]
+    summary: Summary,
+    /// No summary or column notes on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Summary {
+    Text,
+    Json,
+}
+
+fn parse_near(s: &str) -> Result<NearKinds, String> {
+    let mut near = NearKinds::none();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part {
+            "all" => near = NearKinds::all(),
+            "none" => near = NearKinds::none(),
+            "confusable" => near.confusable = true,
+            "transposition" => near.transposition = true,
+            "missing" | "extra" | "missing-or-extra" => near.missing_or_extra = true,
+            "substitution" => near.substitution = true,
+            other => return Err(format!("unknown near-duplicate kind '{other}'")),
+        }
+    }
+    Ok(near)
+}
+
+/// Where an entry came from.
+#[derive(Clone, Copy)]
+struct Origin {
+    file: u16,
+    column: u16,
+    row: u32,
+}
+
+struct Source {
+    located: Located,
+    columns: Vec<Checked>,
+    names: Vec<String>,
+}
+
+/// Finds the groups; exit 1 when there are any.
+pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
+    match dupes(registry, args) {
+        Ok(code) => Ok(code),
+        Err(Failure::Usage(message)) => {
+            eprintln!("serialkit: {message}");
+            Ok(EXIT_USAGE)
+        }
+        Err(Failure::Io(e)) => Err(e),
+    }
+}
+
+fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
+    let delimiter = match args.delimiter {
+        Some(c) if c.is_ascii() => Some(c as u8),
+        Some(c) => return Err(Failure::Usage(format!("the delimiter '{c}' is not ASCII"))),
+        None => None,
+    };
+    let options = ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter };
+    let selection = Selection {
+        columns: &args.columns,
+        kind: None,
+        vendor: Some(""),
+        vendor_column: None,
+        quiet: args.quiet,
+    };
+    let mut sources = Vec::new();
+    for path in std::iter::once(&args.file).chain(&args.against) {
+        let located = super::read::locate(path)?;
+        let mut input = Input::open(&located, &options)?;
+        let (columns, _) = choose_columns(registry, &mut input, &selection, &located, &options)?;
+        if !args.quiet {
+            let names: Vec<String> = columns.iter().map(|c| format!("'{}'", c.name)).collect();
+            eprintln!("serialkit: {}: comparing {}", input.name, names.join(", "));
+        }
+        let names = columns.iter().map(|c| c.name.clone()).collect();
+        sources.push(Source { located, columns, names });
+    }
+
+    // Pass 1: identity keys and where they came from.
+    let mut finder = Finder::new(args.near);
+    let mut origins: Vec<Origin> = Vec::new();
+    let mut rows = 0u64;
+    for (f, source) in sources.iter().enumerate() {
+        let mut input = Input::open(&source.located, &options)?;
+        loop {
+            let batch = input.next_batch(BATCH)?;
+            if batch.is_empty() {
+                break;
+            }
+            if f == 0 {
+                rows += batch.len() as u64;
+            }
+            let keys: Vec<String> = batch
+                .par_iter()
+                .flat_map_iter(|row| {
+                    source
+                        .columns
+                        .iter()
+                        .map(|c| identity_key(row.cells.get(c.index).map_or("", String::as_str)))
+                })
+                .collect();
+            let mut keys = keys.into_iter();
+            for row in &batch {
+                for c in 0..source.columns.len() {
+                    let key = keys.next().unwrap_or_default();
+                    // Files compared are laid out alike: the n-th chosen column of each is one column.
+                    finder.add_key(&key, c as u32);
+                    origins.push(Origin { file: f as u16, column: c as u16, row: row.number as u32 });
+                }
+            }
+        }
+    }
+    let mut groups = finder.finish();
+    if !args.against.is_empty() {
+        // Intake against inventory: only groups that involve the intake file.
+        groups.retain(|g| g.entries.iter().any(|&e| origins[e as usize].file == 0));
+    }
+
+    // Pass 2: the original text of the rows in groups.
+    let mut wanted: HashMap<(u16, u32), Vec<u16>> = HashMap::new();
+    for g in &groups {
+        for &e in &g.entries {
+            let o = origins[e as usize];
+            wanted.entry((o.file, o.row)).or_default().push(o.column);
+        }
+    }
+    let mut text: HashMap<(u16, u32, u16), String> = HashMap::new();
+    for (f, source) in sources.iter().enumerate() {
+        if !wanted.keys().any(|&(file, _)| file as usize == f) {
+            continue;
+        }
+        let mut input = Input::open(&source.located, &options)?;
+        loop {
+            let batch = input.next_batch(BATCH)?;
+            if batch.is_empty() {
+                break;
+            }
+            for row in batch {
+                if let Some(columns) = wanted.get(&(f as u16, row.number as u32)) {
+                    for &c in columns {
+                        let index = source.columns[c as usize].index;
+                        let value = row.cells.get(index).cloned().unwrap_or_default();
+                        text.insert((f as u16, row.number as u32, c), value);
+                    }
+                }
+            }
+        }
+    }
+
+    let stdout_rows = args.output.is_none() && args.summary == Summary::Json;
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?,
+        )),
+        _ if stdout_rows => Box::new(io::sink()),
+        _ => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let file_name = |f: u16| sources[f as usize].located.name.clone();
+    let mut csv_out = (!args.json).then(|| csv::Writer::from_writer(Vec::with_capacity(1 << 16)));
+    if let Some(w) = &mut csv_out {
+        w.write_record(["group", "confidence", "reasons", "file", "row", "column", "value"])
+            .map_err(io::Error::other)?;
+    }
+    let (mut exact, mut near, mut in_groups) = (0u64, 0u64, 0u64);
+    for (n, g) in groups.iter().enumerate() {
+        let is_exact = g.reasons.iter().all(|r| matches!(r, Reason::Exact | Reason::OtherColumn));
+        if is_exact {
+            exact += 1
+        } else {
+            near += 1
+        }
+        in_groups += g.entries.len() as u64;
+        let reasons: Vec<&str> = g.reasons.iter().map(|r| r.as_str()).collect();
+        let members = g.entries.iter().map(|&e| {
+            let o = origins[e as usize];
+            let value = text.get(&(o.file, o.row, o.column)).cloned().unwrap_or_default();
+            (file_name(o.file), o.row, sources[o.file as usize].names[o.column as usize].clone(), value)
+        });
+        match &mut csv_out {
+            Some(w) => {
+                for (file, row, column, value) in members {
+                    let value = super::write::neutralize(&value).into_owned();
+                    let record = [
+                        (n + 1).to_string(),
+                        format!("{:.2}", g.confidence),
+                        reasons.join(" "),
+                        file,
+                        row.to_string(),
+                        column,
+                        value,
+                    ];
+                    w.write_record(&record).map_err(io::Error::other)?;
+                }
+                w.flush()?;
+            }
+            None => {
+                let members: Vec<serde_json::Value> = members
+                    .map(|(file, row, column, value)| {
+                        serde_json::json!({"file": file, "row": row, "column": column, "value": value})
+                    })
+                    .collect();
+                let object = serde_json::json!({
+                    "group": n + 1, "confidence": g.confidence, "reasons": reasons, "members": members,
+                });
+                serde_json::to_writer(&mut out, &object).map_err(io::Error::other)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    if let Some(w) = csv_out {
+        // Groups are few next to rows: buffering them whole costs little.
+        out.write_all(&w.into_inner().map_err(|e| io::Error::other(e.to_string()))?)?;
+    }
+    out.flush()?;
+    let summary = serde_json::json!({
+        "rows": rows,
+        "groups": groups.len(),
+        "exact_groups": exact,
+        "near_groups": near,
+        "rows_in_groups": in_groups,
+    });
+    match args.summary {
+        Summary::Json => println!("{summary}"),
+        Summary::Text if !args.quiet => {
+            eprintln!(
+                "\nrows       {rows:>9}\ngroups     {:>9} ({exact} exact, {near} near)\nin groups  {in_groups:>9} values",
+                groups.len()
+            )
+        }
+        Summary::Text => {}
+    }
+    Ok(if groups.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+}

@@ -1,0 +1,286 @@
+//! `serialkit check` and `serialkit dupes` on real files: every row out that came in, in order,
+//! with the findings appended, and the planted duplicates of a large file found exactly.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn serialkit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_serialkit")).args(args).output().unwrap()
+}
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name).display().to_string()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// The CSV rows of a command's stdout.
+fn rows(out: &Output) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&out.stdout[..])
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn summary(out: &Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap()).unwrap()
+}
+
+#[test]
+fn ragged_rows_are_kept_and_reported() {
+    let out = serialkit(&["check", &data("ragged.csv"), "--column", "Serial Number"]);
+    assert_eq!(out.status.code(), Some(1), "one typo in the file");
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 5, "header + 4 rows, nothing dropped");
+    let header = &rows[0];
+    let valid = header.iter().position(|h| h == "valid").unwrap();
+    let error = header.iter().position(|h| h == "error").unwrap();
+    assert_eq!(rows[1][0], "C02TJ0Q7GVC8");
+    assert_eq!(rows[2][0], "W8023204AGY");
+    // The short row is padded so the appended columns line up; the long one keeps its fields.
+    assert_eq!(rows[2][valid], "true");
+    assert_eq!(rows[3][..4], ["JAE2445044T", "extra", "fields", "here"]);
+    assert_eq!(rows[4][valid], "false");
+    assert_eq!(rows[4][error], "'O' cannot appear in plant (character 2)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ragged.csv: row 3: row has 1 fields, the header has 2; kept as it is"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ragged.csv: row 4: row has 4 fields, the header has 2"), "{stderr}");
+}
+
+#[test]
+fn bom_semicolons_and_crlf() {
+    let out = serialkit(&["check", &data("bom-crlf.csv"), "--summary", "json", "-q"]);
+    let s = summary(&out);
+    assert_eq!(s["rows"], 2);
+    assert_eq!(s["valid"], 2);
+    assert_eq!(s["columns"][0], "Serial Number", "the BOM is not part of the header");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn quoted_newlines_stay_inside_their_cell() {
+    let out = serialkit(&["check", &data("quoted-newlines.csv"), "-c", "1"]);
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][1], "first line\nsecond line");
+    assert_eq!(rows[2][1], "a \"quoted\" word, and a comma");
+}
+
+#[test]
+fn empty_cells_are_blank_not_invalid() {
+    let out = serialkit(&["check", &data("empty-cells.csv"), "--summary", "json", "-q"]);
+    let s = summary(&out);
+    assert_eq!(s["rows"], 3);
+    assert_eq!(s["columns"], serde_json::json!(["Serial Number", "IMEI"]));
+    assert_eq!(s["blank"], 4);
+    assert_eq!(s["valid"], 2);
+    assert_eq!(s["invalid"], 0);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn non_utf8_bytes_are_reported_not_fatal() {
+    let out = serialkit(&["check", &data("non-utf8.csv"), "-c", "Serial Number"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][1], "Jos\u{FFFD}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("non-utf8.csv: row 2, column Owner: not valid UTF-8"), "{stderr}");
+    assert!(stderr.contains("non-utf8.csv: row 3, column Owner: not valid UTF-8"), "{stderr}");
+}
+
+#[test]
+fn written_cells_cannot_become_formulas() {
+    let out = serialkit(&["check", &data("formula.csv"), "-c", "Serial Number"]);
+    let rows = rows(&out);
+    assert_eq!(rows[1][0], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[1][1], "'@me");
+    assert_eq!(rows[2][0], "'-5RFDP01");
+    assert_eq!(rows[2][1], "'+1");
+}
+
+#[test]
+fn xlsx_sheets_by_name_and_xlsx_output() {
+    let out = serialkit(&["check", &data("two-sheets.xlsx"), "--summary", "json", "-q"]);
+    let s = summary(&out);
+    assert_eq!((s["rows"].as_u64(), s["valid"].as_u64(), s["invalid"].as_u64()), (Some(2), Some(1), Some(1)));
+    let out = serialkit(&["check", &data("two-sheets.xlsx"), "--sheet", "Phones"]);
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][0], "490154203237518", "a number cell reads back as its digits");
+    let error = rows[0].iter().position(|h| h == "error").unwrap();
+    assert_eq!(rows[2][error], "check digit should be 8, not 7 (character 15)");
+    let missing = serialkit(&["check", &data("two-sheets.xlsx"), "--sheet", "Tablets"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no sheet 'Tablets'; sheets: Laptops, Phones"));
+
+    let written = scratch("checked.xlsx");
+    let out = serialkit(&["check", &data("two-sheets.xlsx"), "-o", written.to_str().unwrap(), "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Read our own XLSX back: same rows, same order, findings appended.
+    let back =
+        serialkit(&["check", written.to_str().unwrap(), "-c", "Serial Number", "--summary", "json", "-q"]);
+    assert_eq!(summary(&back)["rows"], 2);
+}
+
+#[test]
+fn fix_writes_normalized_values_only_where_valid() {
+    let input = scratch("to-fix.csv");
+    std::fs::write(&input, "Serial Number\n c02tj0q7gvc8 \nCO2TJ0Q7GVC8\nSC02XGBVDJG5H\n").unwrap();
+    let out = serialkit(&["check", input.to_str().unwrap(), "--fix", "--vendor", "apple"]);
+    let rows = rows(&out);
+    assert_eq!(rows[1][0], "C02TJ0Q7GVC8");
+    assert_eq!(rows[2][0], "CO2TJ0Q7GVC8", "an invalid value is left as it was");
+    assert_eq!(rows[3][0], "C02XGBVDJG5H", "the scanner prefix is gone");
+}
+
+#[test]
+fn a_plain_list_from_stdin() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serialkit"))
+        .args(["check", "-", "--no-header", "--summary", "json", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"C02TJ0Q7GVC8\nJAE2445044T\nDefault string\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let s = summary(&out);
+    assert_eq!(
+        (s["rows"].as_u64(), s["valid"].as_u64(), s["placeholders"].as_u64()),
+        (Some(3), Some(2), Some(1))
+    );
+}
+
+/// A deterministic generator, so the large test needs no committed file.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn serial(&mut self) -> String {
+        // No look-alike letters, so a random serial is never a confusable of another by chance.
+        const ALPHABET: &[u8] = b"0123456789ACDEFGHJKMNPQRTUVWXY";
+        (0..12).map(|_| ALPHABET[(self.next() % ALPHABET.len() as u64) as usize] as char).collect()
+    }
+}
+
+#[test]
+fn planted_duplicates_in_100k_rows_are_all_found_and_nothing_else() {
+    let mut rng = Lcg(42);
+    let mut values: Vec<String> = Vec::new();
+    let mut planted: BTreeSet<(usize, usize)> = BTreeSet::new(); // 2-based row numbers
+    let mut used = std::collections::HashSet::new();
+    for i in 0..100_000usize {
+        let value = if i > 10 && i % 97 == 0 {
+            // A row not in any pair yet, so pairs stay apart.
+            let earlier = loop {
+                let e = (rng.next() % (i as u64 - 1)) as usize;
+                if used.insert(e) {
+                    break e;
+                }
+            };
+            used.insert(i);
+            let base = values[earlier].clone();
+            let mut chars: Vec<char> = base.chars().collect();
+            let p = (rng.next() % 10) as usize + 1;
+            match i % 5 {
+                0 => chars = base.to_lowercase().chars().collect(),
+                1 => {
+                    let swap = match chars[p] {
+                        '0' => 'O',
+                        '1' => 'I',
+                        '5' => 'S',
+                        '8' => 'B',
+                        '2' => 'Z',
+                        _ => 'O',
+                    };
+                    if !"01582".contains(chars[p]) {
+                        chars[p] = '0';
+                        values[earlier] = chars.iter().collect();
+                    }
+                    chars[p] = swap;
+                }
+                2 if chars[p] != chars[p + 1] => chars.swap(p, p + 1),
+                3 => {
+                    chars.remove(p);
+                }
+                _ => chars[p] = if chars[p] == 'X' { 'Y' } else { 'X' },
+            }
+            planted.insert((earlier + 2, i + 2));
+            chars.iter().collect()
+        } else {
+            rng.serial()
+        };
+        values.push(value);
+    }
+    let path = scratch("planted-100k.csv");
+    let mut text = String::from("Serial Number\n");
+    for v in &values {
+        text.push_str(v);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).unwrap();
+
+    let out = serialkit(&["dupes", path.to_str().unwrap(), "--near", "all", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = rows(&out);
+    let mut found: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut group_rows: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for r in &rows[1..] {
+        group_rows.entry(r[0].clone()).or_default().push(r[4].parse().unwrap());
+    }
+    for members in group_rows.values() {
+        assert_eq!(members.len(), 2, "a planted pair never chains with another: {members:?}");
+        found.insert((members[0], members[1]));
+    }
+    let missed: Vec<_> = planted.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&planted).collect();
+    assert!(missed.is_empty(), "missed {} planted pairs: {:?}", missed.len(), &missed[..missed.len().min(5)]);
+    assert!(extra.is_empty(), "false groups: {extra:?}");
+    assert!(planted.len() > 900);
+
+    let out = serialkit(&["dupes", path.to_str().unwrap(), "--near", "all", "--summary", "json", "-q"]);
+    let s = summary(&out);
+    assert_eq!(s["rows"], 100_000);
+    assert_eq!(s["groups"], planted.len());
+}
+
+#[test]
+fn against_an_existing_inventory() {
+    let intake = scratch("intake.csv");
+    let inventory = scratch("inventory.csv");
+    std::fs::write(&intake, "Serial Number\nC02TJ0Q7GVC8\nJAE2445044T\nW8023204AGY\n").unwrap();
+    std::fs::write(&inventory, "Serial\nc02tj0q7gvc8\nFOC0849N1BD\nFOC0849N1BD\nW8O23204AGY\n").unwrap();
+    let out = serialkit(&[
+        "dupes",
+        intake.to_str().unwrap(),
+        "--against",
+        inventory.to_str().unwrap(),
+        "-q",
+        "--json",
+    ]);
+    let groups: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The inventory's own duplicate (FOC…) is not the intake's business.
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert_eq!(groups[0]["reasons"], serde_json::json!(["exact"]));
+    assert_eq!(groups[0]["members"][1]["value"], "c02tj0q7gvc8");
+    assert_eq!(groups[1]["reasons"], serde_json::json!(["confusable"]));
+    assert_eq!(groups[1]["members"][1]["row"], 5);
+}
