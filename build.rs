@@ -1,5 +1,6 @@
-//! Compiles the built-in rule files (`vendors/*.toml`) to postcard, so the library does no TOML
-//! parsing or file access at run time.
+//! Compiles the built-in rule files (`vendors/*.toml`) to postcard, and the IEEE MAC registries
+//! (`vendors/data/ieee/registry.tsv`) to the binary table `src/ids/oui.rs` reads, so the library
+//! does no TOML or TSV parsing or file access at run time.
 
 #[allow(dead_code)]
 #[path = "src/rules/schema.rs"]
@@ -30,5 +31,82 @@ fn main() {
     }
     let bytes = postcard::to_allocvec(&vendors).expect("rules serialize");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.postcard");
+    std::fs::write(out, bytes).expect("OUT_DIR is writable");
+    mac_registry();
+}
+
+/// The registries of `src/ids/oui.rs`, by their code in a record.
+const REGISTRIES: [(&str, u32); 4] = [("MA-L", 24), ("MA-M", 28), ("MA-S", 36), ("IAB", 36)];
+
+/// Compiles `vendors/data/ieee/registry.tsv` to `OUT_DIR/ieee-registry.bin`, the format
+/// `src/ids/oui.rs` documents: one `u64` per assignment (36-bit prefix, registry, name offset),
+/// sorted, and the organization names, each once. Several names for one prefix (the registry
+/// lists a few MA-L twice) become one name, joined with " / " in the file's order.
+fn mac_registry() {
+    let path = Path::new("vendors/data/ieee/registry.tsv");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).expect("vendors/data/ieee/registry.tsv is readable");
+    let mut date = "";
+    let mut source = "";
+    // (prefix in 36 bits, registry code) → names
+    let mut assignments: std::collections::BTreeMap<(u64, u64), Vec<&str>> = Default::default();
+    let mut header = true;
+    for (n, line) in text.lines().enumerate() {
+        let at = || format!("{}:{}", path.display(), n + 1);
+        if let Some(comment) = line.strip_prefix('#') {
+            let comment = comment.trim();
+            if let Some(d) = comment.strip_prefix("date:") {
+                date = d.trim();
+            } else if let Some(s) = comment.strip_prefix("source:") {
+                source = s.trim();
+            }
+            continue;
+        }
+        if std::mem::take(&mut header) {
+            assert_eq!(line, "prefix\tbits\tregistry\torganization", "{}: column names", at());
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [prefix, bits, registry, name] = cols[..] else { panic!("{}: expected 4 columns", at()) };
+        let Some(code) = REGISTRIES.iter().position(|(r, _)| *r == registry) else {
+            panic!("{}: unknown registry {registry:?}", at())
+        };
+        let want = REGISTRIES[code].1;
+        assert_eq!(bits, want.to_string(), "{}: {registry} prefixes have {want} bits", at());
+        assert_eq!(prefix.len() as u32 * 4, want, "{}: {prefix} is not {want} bits", at());
+        let value = u64::from_str_radix(prefix, 16).unwrap_or_else(|e| panic!("{}: {prefix}: {e}", at()));
+        assert!(!name.is_empty() && name.len() < 256, "{}: organization of 1 to 255 bytes", at());
+        assignments.entry((value << (36 - want), code as u64)).or_default().push(name);
+    }
+    assert!(!date.is_empty() && !source.is_empty(), "{}: '# date:' and '# source:' lines", path.display());
+    let mut names = Vec::new();
+    let mut offsets = std::collections::HashMap::new();
+    let mut records = Vec::with_capacity(assignments.len());
+    for ((prefix, code), list) in &assignments {
+        let name = list.join(" / ");
+        assert!(name.len() < 256, "{}: {prefix:09X}: joined names too long", path.display());
+        let offset = *offsets.entry(name.clone()).or_insert_with(|| {
+            let offset = names.len() as u64;
+            names.push(name.len() as u8);
+            names.extend_from_slice(name.as_bytes());
+            offset
+        });
+        assert!(offset < 1 << 26, "names exceed the 26-bit offset");
+        records.push(prefix << 28 | code << 26 | offset);
+    }
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"SKMACREG");
+    bytes.extend_from_slice(&1u32.to_le_bytes());
+    bytes.extend_from_slice(&(records.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&(names.len() as u32).to_le_bytes());
+    for s in [date, source] {
+        bytes.extend_from_slice(&(s.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(s.as_bytes());
+    }
+    for r in &records {
+        bytes.extend_from_slice(&r.to_le_bytes());
+    }
+    bytes.extend_from_slice(&names);
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("ieee-registry.bin");
     std::fs::write(out, bytes).expect("OUT_DIR is writable");
 }

@@ -46,5 +46,9 @@ CHROMEDRIVER=/usr/bin/chromedriver \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown --no-default-features --test wasm
 
+step "library unit tests on wasm32 in node (the regex-lite side of tests/data/regex-agreement.tsv)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target wasm32-unknown-unknown --no-default-features --lib
+
 step "end-to-end (www/e2e.test.mjs)"
 (cd www && node --test e2e.test.mjs)

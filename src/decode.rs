@@ -228,6 +228,7 @@ impl Attempt<'_> {
             Scan::Complete { .. } => self.view.len() + 1,
             Scan::Prefix { .. } => self.view.len(),
             Scan::Stopped { at, .. } => at,
+            Scan::Unmatched { .. } => 0,
         }
     }
 }
@@ -242,7 +243,7 @@ impl Registry {
     /// assert_eq!(report.vendor.as_deref(), Some("apple"));
     /// ```
     pub fn decode(&self, value: &str, options: &Options) -> Report {
-        let (normalized, result) = self.evaluate(value, options);
+        let (normalized, result) = self.evaluate(value, options, false);
         let mut report = Report {
             input: value.to_string(),
             valid: false,
@@ -275,12 +276,20 @@ impl Registry {
     /// The best reading of `value`, or what is wrong with it: [`Registry::decode`] without the
     /// other candidates, for bulk work.
     pub fn best(&self, value: &str, options: &Options) -> Result<Decoded, Problem> {
-        self.evaluate(value, options).1.map(|mut candidates| candidates.swap_remove(0))
+        self.evaluate(value, options, false).1.map(|mut candidates| candidates.swap_remove(0))
     }
 
     /// The vendor-independent normalization, and every reading best first (never empty) or the
     /// problem to report.
-    fn evaluate(&self, value: &str, options: &Options) -> (String, Result<Vec<Decoded>, Problem>) {
+    ///
+    /// `typing` says the value may be a prefix still being typed: the problem then comes from
+    /// the format the value best starts, not the one it best completes.
+    fn evaluate(
+        &self,
+        value: &str,
+        options: &Options,
+        typing: bool,
+    ) -> (String, Result<Vec<Decoded>, Problem>) {
         let cleaned = Cleaned::new(value);
         let normalized = cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect();
         if let Err(problem) = self.precheck(value, &cleaned) {
@@ -326,7 +335,7 @@ impl Registry {
             ),
             None => {
                 attempts = self.attempts(&cleaned, vendor, options.kind, false);
-                let problem = self.best_problem(&cleaned, &attempts, vendor);
+                let problem = self.best_problem(&cleaned, &attempts, vendor, typing);
                 match vendor.and_then(|_| self.other_reading(value)) {
                     Some(hint) => problem.with_hint(hint),
                     None => problem,
@@ -374,17 +383,18 @@ impl Registry {
     /// ```
     pub fn check_partial(&self, value: &str, vendor: &str) -> Partial {
         let options = Options { vendor: (!vendor.is_empty()).then(|| vendor.to_string()), kind: None };
-        let report = self.decode(value, &options);
-        if let Some(best) = report.candidates.into_iter().next() {
-            return Partial {
-                state: PartialState::Valid,
-                problem: None,
-                expected: String::new(),
-                needs: 0,
-                decoded: Some(best),
-            };
-        }
-        let problem = report.errors.into_iter().next();
+        let problem = match self.evaluate(value, &options, true).1 {
+            Ok(mut candidates) => {
+                return Partial {
+                    state: PartialState::Valid,
+                    problem: None,
+                    expected: String::new(),
+                    needs: 0,
+                    decoded: Some(candidates.swap_remove(0)),
+                };
+            }
+            Err(problem) => Some(problem),
+        };
         let invalid = |problem| Partial {
             state: PartialState::Invalid,
             problem,
@@ -409,6 +419,9 @@ impl Registry {
                 let (n, more) = match attempt.scan {
                     Scan::Prefix { needs, next } => (needs, next),
                     Scan::Complete { more } if !more.is_empty() => (1, more),
+                    // A regex cannot tell a prefix from a wrong value: incomplete, with no
+                    // characters to suggest, until the value is too long.
+                    Scan::Unmatched { may_grow: true } => (1, Default::default()),
                     _ => continue,
                 };
                 // Segments already typed in full must decode cleanly (week 55 is wrong now).
@@ -611,7 +624,13 @@ impl Registry {
     /// The problem to report when no format accepts the value: the one from the format the
     /// value comes closest to (fewest characters to change, add or remove), then the one it
     /// matched furthest, then the first listed.
-    fn best_problem(&self, cleaned: &Cleaned, attempts: &[Attempt], vendor: Option<usize>) -> Problem {
+    fn best_problem(
+        &self,
+        cleaned: &Cleaned,
+        attempts: &[Attempt],
+        vendor: Option<usize>,
+        typing: bool,
+    ) -> Problem {
         let len = cleaned.chars.len();
         let nearby;
         let attempts = if vendor.is_none() {
@@ -623,7 +642,7 @@ impl Registry {
         let limit = if vendor.is_some() { usize::MAX } else { (len / 4).max(1) };
         let best = attempts
             .iter()
-            .map(|a| (a.format.distance(&a.view), a))
+            .map(|a| (a.format.distance(&a.view, typing), a))
             .filter(|(d, _)| *d <= limit)
             .fold(None::<(usize, &Attempt)>, |best, (d, a)| match best {
                 Some((bd, b))
@@ -677,6 +696,9 @@ impl Registry {
                 Some(p) => p.clone(),
                 None => Problem::new(ProblemKind::NoMatch, Span::new(0, n), format!("{id} does not fit")),
             },
+            Scan::Unmatched { .. } => {
+                Problem::new(ProblemKind::NoMatch, Span::new(0, n), format!("does not match {id}"))
+            }
             Scan::Prefix { needs, .. } => Problem::new(
                 ProblemKind::TooShort,
                 Span::new(n, n),

@@ -3,10 +3,14 @@
 //! The pattern parser (nom) turns the rule text into [`Item`]s; here the items are run as a
 //! position-set automaton over the value's characters. One pass tells whether the value matches,
 //! where it stops fitting (the wrong character), and what may come next while it is typed.
+//!
+//! A format with a `regex` key instead has no items: the regex says only whether the whole
+//! value matches, and its named groups are the segments ([`Scan::Unmatched`]).
 
 use crate::check_digit::Algorithm;
 use crate::error::{Problem, ProblemKind, Span};
 use crate::rules::pattern::{CharSet, Item, Pattern};
+use crate::rules::regex::FormatRegex;
 use crate::rules::schema::{DecodeType, Decoder, Format, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -53,6 +57,8 @@ pub(crate) struct CompiledFormat {
     /// How much narrower the pattern is than "any alphanumerics of that length", 0 to 1: a
     /// match of a narrow pattern says more.
     pub specificity: f64,
+    /// The `regex` key, compiled; `items` is then empty and segments are its named groups.
+    pub regex: Option<FormatRegex>,
 }
 
 /// Where a value stopped fitting a pattern.
@@ -67,6 +73,10 @@ pub(crate) enum Scan {
     /// The character at `at` does not fit; `item` is what it was expected to belong to, or
     /// `None` when the pattern had already ended (too long).
     Stopped { at: usize, item: Option<usize> },
+    /// A regex format does not match the whole value, and cannot say where it goes wrong;
+    /// `may_grow` when the value is shorter than the format's maximum, so more typing might
+    /// still make it match.
+    Unmatched { may_grow: bool },
 }
 
 /// The outcome of decoding one value with one format.
@@ -102,9 +112,42 @@ impl CompiledFormat {
             max_len,
             vendor,
             rules,
+            regex: None,
         };
         format.first = format.next_chars(&format.start());
-        format.decoders = format
+        format.resolve_decoders();
+        format
+    }
+
+    /// A format with a `regex` key: tried on values of 1 to `max_length` characters (the input
+    /// limit when unbounded) whatever they start with. How narrow a regex is cannot be told, so
+    /// a match adds nothing for specificity.
+    pub fn compile_regex(rules: Format, vendor: usize, regex: FormatRegex) -> CompiledFormat {
+        let max_len = match rules.max_length {
+            0 => crate::decode::MAX_INPUT_CHARS,
+            n => n,
+        };
+        let mut format = CompiledFormat {
+            separators: rules.separators.chars().collect(),
+            check: Algorithm::by_name(&rules.check_digit),
+            has_literal: false,
+            decoders: Vec::new(),
+            first: CharSet::range('\0', '\x7f'),
+            specificity: 0.0,
+            items: Vec::new(),
+            min_len: 1,
+            max_len,
+            vendor,
+            rules,
+            regex: Some(regex),
+        };
+        format.resolve_decoders();
+        format
+    }
+
+    fn resolve_decoders(&mut self) {
+        let format = &*self;
+        let decoders = format
             .rules
             .decode
             .iter()
@@ -121,10 +164,13 @@ impl CompiledFormat {
                 rules: d.clone(),
             })
             .collect();
-        format
+        self.decoders = decoders;
     }
 
     fn segment(&self, name: &str) -> Option<usize> {
+        if let Some(regex) = &self.regex {
+            return regex.group_index(name);
+        }
         self.items.iter().position(|item| matches!(item, Item::Segment { name: n, .. } if n == name))
     }
 
@@ -190,6 +236,15 @@ impl CompiledFormat {
 
     /// Runs the automaton over `chars`.
     pub fn scan(&self, chars: &[char]) -> Scan {
+        if let Some(regex) = &self.regex {
+            if chars.len() > self.max_len {
+                return Scan::Stopped { at: self.max_len, item: None };
+            }
+            return match regex.is_match(&chars.iter().collect::<String>()) {
+                true => Scan::Complete { more: CharSet::default() },
+                false => Scan::Unmatched { may_grow: chars.len() < self.max_len },
+            };
+        }
         let mut states = self.start();
         let mut next = Vec::with_capacity(states.len());
         for (at, &c) in chars.iter().enumerate() {
@@ -220,7 +275,16 @@ impl CompiledFormat {
 
     /// The fewest characters to change, add or remove for `chars` to fit the pattern: how
     /// close a value that does not fit comes to this format.
-    pub fn distance(&self, chars: &[char]) -> usize {
+    /// With `prefix`, the fewest edits for `chars` to become the start of a value (what is
+    /// still to be typed costs nothing).
+    pub fn distance(&self, chars: &[char], prefix: bool) -> usize {
+        if self.regex.is_some() {
+            // A regex cannot say how close a value comes: as far as can be.
+            return match self.scan(chars) {
+                Scan::Complete { .. } => 0,
+                _ => chars.len().max(1),
+            };
+        }
         // States (item, k) flattened; the last index is "after the last item".
         let offsets: Vec<usize> = self
             .items
@@ -279,7 +343,7 @@ impl CompiledFormat {
             cost = next;
             relax(&mut cost);
         }
-        cost[done]
+        if prefix { cost.iter().copied().min().unwrap_or(0) } else { cost[done] }
     }
 
     fn min_remaining(&self, item: usize, k: usize) -> usize {
@@ -290,6 +354,9 @@ impl CompiledFormat {
     /// Splits a complete match into one character range per item; earlier items take as many
     /// characters as they can.
     pub fn split(&self, chars: &[char]) -> Option<Vec<(usize, usize)>> {
+        if let Some(regex) = &self.regex {
+            return regex.groups(&chars.iter().collect::<String>());
+        }
         let n = chars.len();
         if self.min_len == self.max_len {
             // Every item has a fixed length: the split is the only one there is.
@@ -339,9 +406,13 @@ impl CompiledFormat {
         text.iter().enumerate().all(|(k, &c)| self.accepts(item, k, c))
     }
 
-    /// Ranges of the leading fixed-length items that `len` typed characters cover completely.
+    /// Ranges of the leading fixed-length items that `len` typed characters cover completely
+    /// (none for a regex format: a regex does not say where its groups fall in a prefix).
     pub fn typed_ranges(&self, len: usize) -> Vec<(usize, usize)> {
         let mut ranges = Vec::new();
+        if self.regex.is_some() {
+            return ranges;
+        }
         let mut p = 0;
         for item in &self.items {
             let (lo, hi) = item.bounds();
@@ -709,6 +780,8 @@ mod tests {
             identifies: Default::default(),
             description: String::new(),
             pattern: pattern.into(),
+            regex: String::new(),
+            max_length: 0,
             source: String::new(),
             confidence: 1.0,
             separators: "-".into(),
@@ -755,12 +828,14 @@ mod tests {
     #[test]
     fn distance_counts_edits() {
         let f = format("a:@upper{3} b:@digit{2}");
-        assert_eq!(f.distance(&chars("ABC12")), 0);
-        assert_eq!(f.distance(&chars("AB012")), 1);
-        assert_eq!(f.distance(&chars("ABC1")), 1);
-        assert_eq!(f.distance(&chars("ABC123")), 1);
-        assert_eq!(f.distance(&chars("")), 5);
-        assert_eq!(f.distance(&chars("1")), 4);
+        assert_eq!(f.distance(&chars("ABC12"), false), 0);
+        assert_eq!(f.distance(&chars("AB012"), false), 1);
+        assert_eq!(f.distance(&chars("ABC1"), false), 1);
+        assert_eq!(f.distance(&chars("ABC123"), false), 1);
+        assert_eq!(f.distance(&chars(""), false), 5);
+        assert_eq!(f.distance(&chars("1"), false), 4);
+        assert_eq!(f.distance(&chars("AB"), true), 0);
+        assert_eq!(f.distance(&chars("A1"), true), 1);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::matcher::{CompiledFormat, CompiledTable};
 use crate::rules::lint::{self, LintIssue};
 use crate::rules::pattern::Pattern;
+use crate::rules::regex::FormatRegex;
 use crate::rules::schema::VendorRules;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -95,10 +96,16 @@ impl Registry {
                 vendor.tables.iter().map(|(name, t)| (name.clone(), CompiledTable::new(t))).collect();
             let mut formats = Vec::new();
             for format in vendor.formats.clone() {
-                // lint::structure has parsed every pattern already.
-                let Ok(pattern) = Pattern::parse(&format.pattern) else { continue };
+                // lint::structure has parsed every pattern and regex already.
+                let compiled = if format.regex.is_empty() {
+                    let Ok(pattern) = Pattern::parse(&format.pattern) else { continue };
+                    CompiledFormat::compile(format, v, pattern)
+                } else {
+                    let Ok(regex) = FormatRegex::new(&format.regex, format.case_sensitive) else { continue };
+                    CompiledFormat::compile_regex(format, v, regex)
+                };
                 formats.push(registry.formats.len() as u32);
-                registry.formats.push(CompiledFormat::compile(format, v, pattern));
+                registry.formats.push(compiled);
             }
             for name in std::iter::once(&vendor.id).chain(&vendor.aliases).chain([&vendor.name]) {
                 registry.names.entry(fold_name(name)).or_insert(v);

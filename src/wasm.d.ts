@@ -57,7 +57,8 @@ export type FieldValue = string | number | boolean;
 /**
  * Decoded fields by name. Standard names where they apply: `year`, `month`, `week`, `date`
  * (ISO 8601), `plant`, `plant_name`, `line`, `sequence`, `model_code`, `model`, `model_id`,
- * `region`, `express_service_code`, `check_digit`, `serial`.
+ * `region`, `express_service_code`, `check_digit`, `serial`. MAC addresses add `organization` and
+ * `registry` (`MA-L`, `MA-M`, `MA-S`, `IAB`) once `loadMacRegistry` has installed the registries.
  */
 export type Fields = Record<string, FieldValue>;
 
@@ -193,8 +194,12 @@ export interface RuleFormat {
   kind: FormatKind;
   identifies?: Kind;
   description?: string;
-  /** The segment pattern, e.g. `plant:@upper{3} year:@digit{2} '-' seq:@digit{4}`. */
-  pattern: string;
+  /** The segment pattern, e.g. `plant:@upper{3} year:@digit{2} '-' seq:@digit{4}`; give it or `regex`. */
+  pattern?: string;
+  /** A regular expression over the whole value (regex-lite syntax); named groups are segments. */
+  regex?: string;
+  /** For a `regex` format: the most characters a value has; 0 = no bound. */
+  max_length?: number;
   source?: string;
   confidence?: number;
   separators?: string;
@@ -239,9 +244,17 @@ export interface RuleExample {
 export type GroupKind = "exact" | "near";
 
 /** Values that are probably the same unit. */
+/** Why values are thought to be one unit, strongest first. */
+export type DuplicateReason =
+  | "exact" | "other-column" | "confusable" | "transposition" | "missing-or-extra" | "substitution";
+
 export interface DuplicateGroup {
-  /** `exact`: same after normalization; `near`: one look-alike swapped (O/0, I/1, L/1, S/5, B/8, Z/2). */
+  /** `exact`: the same once case, spaces and punctuation are ignored; `near`: linked by typos. */
   kind: GroupKind;
+  /** Every kind of link inside the group, strongest first. */
+  reasons: DuplicateReason[];
+  /** How sure the group is, 0 to 1 (its weakest link). Groups come surest first. */
+  confidence: number;
   /** In input order; at least two. */
   members: DuplicateMember[];
 }
@@ -254,3 +267,11 @@ export interface DuplicateMember {
   /** The value after normalization (trimmed, upper case, Unicode dashes and full-width forms folded). */
   normalized: string;
 }
+
+/**
+ * The result of `loadMacRegistry`: how many assignments the IEEE MAC registries hold and the
+ * date and source packages of the data, or why the bytes are not a registry table.
+ */
+export type MacRegistryResult =
+  | { ok: true; assignments: number; date: string; source: string }
+  | { ok: false; message: string };

@@ -350,6 +350,45 @@ pub fn reset_rules() {
     LOADED.with(|l| *l.borrow_mut() = None);
 }
 
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsMacRegistry<'a> {
+    Loaded { ok: bool, assignments: usize, date: &'a str, source: &'a str },
+    Failed { ok: bool, message: String },
+}
+
+#[wasm_bindgen(inline_js = "export function as_bytes(v) {
+    if (v instanceof Uint8Array) return v;
+    if (v instanceof ArrayBuffer) return new Uint8Array(v);
+    return undefined;
+}")]
+extern "C" {
+    fn as_bytes(value: &JsValue) -> Option<Vec<u8>>;
+}
+
+/// Installs the IEEE MAC registries (the bytes of `pkg/ieee-registry.bin`, a `Uint8Array` or an
+/// `ArrayBuffer`): from then on MAC addresses decode with their `organization` and `registry`.
+/// They are not built into the module, so that pages without a MAC field stay small. The first
+/// table that loads stays; calling again is harmless.
+#[wasm_bindgen(js_name = loadMacRegistry, unchecked_return_type = "MacRegistryResult")]
+pub fn load_mac_registry(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> JsValue {
+    set_up();
+    let loaded = as_bytes(&bytes)
+        .ok_or_else(|| "bytes must be a Uint8Array or an ArrayBuffer".to_string())
+        .and_then(|bytes| crate::ids::oui::load_registry(bytes).map_err(|e| e.to_string()));
+    match loaded {
+        Ok(table) => to_js(&JsMacRegistry::Loaded {
+            ok: true,
+            assignments: table.len(),
+            date: table.date(),
+            source: table.source(),
+        }),
+        Err(message) => to_js(&JsMacRegistry::Failed { ok: false, message }),
+    }
+}
+
 /// Groups duplicates in a list: exact after normalization (case, spaces, dashes), and near
 /// (one look-alike substitution: O/0, I/1, L/1, S/5, B/8, Z/2). Entries that are not strings
 /// count as blank; blank entries are never duplicates.

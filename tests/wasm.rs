@@ -123,3 +123,38 @@ fn duplicates_are_grouped() {
         groups[0]["members"].as_array().unwrap().iter().map(|m| m["index"].as_u64().unwrap()).collect();
     assert_eq!(indexes, [0, 2, 3]);
 }
+
+/// A byte array that serde-wasm-bindgen turns into a `Uint8Array`.
+struct Bytes(&'static [u8]);
+
+impl serde::Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+#[wasm_bindgen_test]
+fn mac_organizations_come_with_the_loaded_registry() {
+    // The module has no registry built in: a MAC address decodes without an organization.
+    let report = js(wasm::decode(s("00:50:56:ab:cd:ef"), obj(&json!({"kind": "mac"}))));
+    assert_eq!(report["valid"], json!(true));
+    assert_eq!(report["fields"].get("organization"), None, "{report}");
+
+    let failed = js(wasm::load_mac_registry(s("not bytes")));
+    assert_eq!(failed, json!({"ok": false, "message": "bytes must be a Uint8Array or an ArrayBuffer"}));
+    let damaged = serde_wasm_bindgen::to_value(&Bytes(b"SKMACREX")).unwrap();
+    let failed = js(wasm::load_mac_registry(damaged));
+    assert_eq!(failed["message"], json!("not a mac registry table: wrong magic number"));
+
+    // What scripts/build-wasm.sh copies to pkg/ieee-registry.bin.
+    let table = include_bytes!(concat!(env!("OUT_DIR"), "/ieee-registry.bin"));
+    let loaded = js(wasm::load_mac_registry(serde_wasm_bindgen::to_value(&Bytes(table)).unwrap()));
+    assert_eq!(loaded["ok"], json!(true), "{loaded}");
+    assert!(loaded["assignments"].as_u64().unwrap() > 50_000, "{loaded}");
+
+    let report = js(wasm::decode(s("00:50:56:ab:cd:ef"), obj(&json!({"kind": "mac"}))));
+    assert_eq!(report["fields"]["organization"], json!("VMware, Inc."), "{report}");
+    assert_eq!(report["fields"]["registry"], json!("MA-L"));
+    let report = js(wasm::decode(s("70-B3-D5-F2-F0-01"), JsValue::UNDEFINED));
+    assert_eq!(report["fields"]["registry"], json!("MA-S"), "{report}");
+}

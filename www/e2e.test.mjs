@@ -114,11 +114,28 @@ test("a pasted list is grouped into duplicates by the worker", async () => {
   const groups = await page.locator("#groups li").evaluateAll((lis) =>
     lis.map((li) => ({ kind: li.dataset.kind, values: [...li.querySelectorAll("code")].map((c) => c.textContent) })),
   );
+  // Surest first: the exact pair, then the look-alike group.
   assert.deepEqual(groups, [
-    { kind: "near", values: ["C02TJ0Q7GVC8", "c02tj0q7gvc8", "CO2TJ0Q7GVC8"] },
     { kind: "exact", values: ["JAE2445044T", "jae2445044t"] },
+    { kind: "near", values: ["C02TJ0Q7GVC8", "c02tj0q7gvc8", "CO2TJ0Q7GVC8"] },
   ]);
   assert.match(await page.locator("#dupes-status").innerText(), /^7 lines, 2 duplicate groups/);
+});
+
+test("the MAC field fetches the IEEE registries only once it holds a MAC address", async () => {
+  const fetched = () =>
+    page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/ieee-registry.bin")));
+  assert.equal(await fetched(), false);
+  await page.locator("#mac").fill("00:50:56:ab:cd:ef");
+  await page.waitForSelector("body[data-mac-registry]", { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.macRegistry), "loaded");
+  assert.equal(await fetched(), true);
+  assert.equal(await page.locator("#mac-status").innerText(), "Valid MAC address 00:50:56:AB:CD:EF.");
+  assert.equal(await page.locator("#mac-org").innerText(), "VMware, Inc. (MA-L)");
+  await page.locator("#mac").fill("70-B3-D5-F2-F0-01");
+  assert.equal(await page.locator("#mac-org").innerText(), "TELEPLATFORMS (MA-S)");
+  await page.locator("#mac").fill("da:a1:19:00:00:01");
+  assert.equal(await page.locator("#mac-org").innerText(), "Locally administered: no registered organization.");
 });
 
 test("screenshot and per-keystroke time", async (t) => {

@@ -1,5 +1,5 @@
 // The asset-intake page: live checking of the serial field, and the duplicate panel (in a worker).
-import init, { checkPartial, listVendors } from "/pkg/serialkit.js";
+import init, { checkPartial, decode, listVendors, loadMacRegistry } from "/pkg/serialkit.js";
 
 const $ = (id) => document.getElementById(id);
 const vendorSelect = $("vendor");
@@ -131,6 +131,59 @@ function bench() {
   stats.bench = { calls, totalMs, meanMs: totalMs / calls, maxMs };
 }
 
+// The MAC field. The IEEE registries (about 600 KB gzipped) are not in the wasm module: they are
+// fetched the first time the field holds a MAC address, so the page loads without them.
+let macRegistry = null; // the loadMacRegistry promise, once started
+let macRegistryResult = null; // its result, once settled
+
+function loadRegistry() {
+  macRegistry ??= fetch("/pkg/ieee-registry.bin")
+    .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((bytes) => loadMacRegistry(bytes))
+    .catch((e) => ({ ok: false, message: String(e) }))
+    .then((result) => {
+      macRegistryResult = result;
+      document.body.dataset.macRegistry = result.ok ? "loaded" : "failed";
+      return result;
+    });
+  return macRegistry;
+}
+
+function checkMac() {
+  const input = $("mac");
+  const value = input.value;
+  const report = value.trim() === "" ? null : decode(value, { kind: "mac" });
+  const state = report === null ? "empty" : report.valid ? "valid" : "invalid";
+  $("mac-field").dataset.state = state;
+  $("mac-status").dataset.state = state;
+  input.setAttribute("aria-invalid", String(state === "invalid"));
+  const org = $("mac-org");
+  if (state === "empty") {
+    $("mac-status").textContent = "";
+    org.textContent = "";
+    return;
+  }
+  if (state === "invalid") {
+    $("mac-status").textContent = `Invalid: ${report.errors[0]?.message ?? "not a MAC address"}`;
+    org.textContent = report.errors[0]?.hint ?? "";
+    return;
+  }
+  const f = report.fields;
+  $("mac-status").textContent = `Valid MAC address ${report.normalized}.`;
+  if (f.organization !== undefined) {
+    org.textContent = `${f.organization} (${f.registry})`;
+  } else if (f.locally_administered) {
+    org.textContent = "Locally administered: no registered organization.";
+  } else if (macRegistryResult === null) {
+    org.textContent = "Looking up the organization…";
+    loadRegistry().then(checkMac);
+  } else if (!macRegistryResult.ok) {
+    org.textContent = `The IEEE registries could not be loaded: ${macRegistryResult.message}`;
+  } else {
+    org.textContent = "No organization in the IEEE registries.";
+  }
+}
+
 function fillVendors() {
   for (const v of listVendors()) {
     const option = document.createElement("option");
@@ -159,7 +212,10 @@ function setUpDuplicates() {
     for (const group of data.groups) {
       const li = document.createElement("li");
       li.dataset.kind = group.kind;
-      li.append(text("span", group.kind === "exact" ? "same" : "look-alike", `kind ${group.kind}`));
+      const why = { exact: "same", "other-column": "same", confusable: "look-alike", transposition: "swapped",
+        "missing-or-extra": "one character more", substitution: "one character differs" };
+      const label = group.reasons.filter((r) => r !== "exact").map((r) => why[r]).join(", ") || "same";
+      li.append(text("span", label, `kind ${group.kind}`));
       group.members.forEach((m, i) => {
         if (i) li.append(", ");
         li.append(`line ${m.index + 1} `, text("code", m.value.trim()));
@@ -204,6 +260,8 @@ async function main() {
   serial.addEventListener("input", onChange);
   serial.addEventListener("scroll", () => { mirror.scrollLeft = serial.scrollLeft; });
   vendorSelect.addEventListener("change", onChange);
+  $("mac").disabled = false;
+  $("mac").addEventListener("input", checkMac);
   check();
   showTiming();
   setUpDuplicates();

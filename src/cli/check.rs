@@ -481,16 +481,21 @@ fn duplicate_groups(
         if batch.is_empty() {
             break;
         }
-        for row in &batch {
-            for (c, column) in columns.iter().enumerate() {
-                let value = row.cells.get(column.index).map_or("", String::as_str);
-                let key = identity_key(value);
-                if key != 0 {
-                    let entry = first_seen[c].entry(key).or_insert((row.number, 0));
-                    entry.1 += 1;
-                }
-                keys.push(key);
+        let hashed: Vec<u64> = batch
+            .par_iter()
+            .flat_map_iter(|row| {
+                columns
+                    .iter()
+                    .map(|column| identity_hash(row.cells.get(column.index).map_or("", String::as_str)))
+            })
+            .collect();
+        for (i, key) in hashed.into_iter().enumerate() {
+            let c = i % columns.len();
+            if key != 0 {
+                let entry = first_seen[c].entry(key).or_insert((batch[i / columns.len()].number, 0));
+                entry.1 += 1;
             }
+            keys.push(key);
         }
     }
     let mut ids = Vec::with_capacity(keys.len());
@@ -511,18 +516,16 @@ fn duplicate_groups(
     Ok(Groups { ids, groups, rows })
 }
 
-/// A 64-bit FNV-1a hash of the value's letters and digits, upper-cased; 0 for a value with none.
-fn identity_key(value: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut any = false;
-    for c in serialkit::normalize(value).chars().filter(|c| c.is_alphanumeric()) {
-        any = true;
-        let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
+/// A 64-bit FNV-1a hash of the value's identity key (letters and digits, upper-cased); 0 for a
+/// value with none.
+fn identity_hash(value: &str) -> u64 {
+    let key = serialkit::dupes::identity_key(value);
+    if key.is_empty() {
+        return 0;
     }
-    if any { hash | 1 } else { 0 }
+    let hash =
+        key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    hash | 1
 }
 
 /// A progress line on stderr, only when stderr is a terminal.

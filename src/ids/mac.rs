@@ -19,7 +19,16 @@
 //! netaddr). A bare value must have exactly 12 (or 16) hex digits: netaddr also takes 11, we do
 //! not. A value with more than one kind of separator is refused, with the span of the first
 //! separator that differs.
+//!
+//! The organization the address was assigned to comes from the IEEE registries ([`super::oui`]),
+//! by longest prefix. A locally administered address (second hex digit 2, 6, A or E) is not
+//! assigned by the IEEE: phones randomize them per network, virtual machines and containers make
+//! them up, so a lookup would name a random organization; such an address gets the reason
+//! "no registered organization" instead, unless its prefix is one of the few early MA-L
+//! assignments that have the local bit set. A group (multicast) address belongs to the holder of
+//! the OUI with the group bit cleared (`01:00:5E` is IANA's `00:00:5E`), as IEEE 802 assigns it.
 
+use super::oui::{self, MacRegistry};
 use super::{Fields, Text};
 use crate::decode::{Decoded, Kind};
 use crate::error::{Problem, ProblemKind};
@@ -29,9 +38,11 @@ const SEPARATORS: &[char] = &[':', '-', '.', ' '];
 /// Reads a MAC address or EUI-64 in any of the notations above.
 ///
 /// The normalized form is `AA:BB:CC:DD:EE:FF` (8 groups for EUI-64). Fields: `notation`, `oui`
-/// (the first three octets, for a registry lookup), `multicast`, `locally_administered`, and for
-/// EUI-48 its `eui64` (FF:FE inserted in the middle) and `modified_eui64` (that with the
-/// universal/local bit flipped, as IPv6 interface identifiers use it).
+/// (the first three octets), `multicast`, `locally_administered`, for EUI-48 its `eui64` (FF:FE
+/// inserted in the middle) and `modified_eui64` (that with the universal/local bit flipped, as
+/// IPv6 interface identifiers use it), and when the IEEE registries know the address's block,
+/// its `organization` and `registry` (`MA-L`, `MA-M`, `MA-S` or `IAB`). The registries are
+/// [`oui::current`]'s: built in natively, loaded at run time in the browser.
 ///
 /// ```
 /// let mac = serialkit::ids::mac::parse("0050.56c0.0003").unwrap();
@@ -41,13 +52,18 @@ const SEPARATORS: &[char] = &[':', '-', '.', ' '];
 /// assert_eq!((err.span().start, err.span().end), (5, 6));
 /// ```
 pub fn parse(value: &str) -> Result<Decoded, Problem> {
+    parse_with(value, oui::current())
+}
+
+/// [`parse`] with the organization looked up in `registry` (none when `None`).
+pub fn parse_with(value: &str, registry: Option<&MacRegistry>) -> Result<Decoded, Problem> {
     let text = Text::new(value, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
     let chars = text.chars();
     check_characters(&text)?;
     let separator = chars.iter().copied().find(|c| SEPARATORS.contains(c));
     let groups = split(&text, separator)?;
     let (octets, notation, short_groups) = octets(&text, separator, &groups)?;
-    Ok(describe(octets, notation, short_groups))
+    Ok(describe(octets, notation, short_groups, registry))
 }
 
 /// Every character is a hex digit or a separator; only one kind of separator.
@@ -214,7 +230,7 @@ fn colons(octets: &[u8]) -> String {
     octets.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
 }
 
-fn describe(octets: Vec<u8>, notation: &str, short_groups: bool) -> Decoded {
+fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Option<&MacRegistry>) -> Decoded {
     let first = octets.first().copied().unwrap_or(0);
     let eui64 = octets.len() == 8;
     let mut fields = Fields::default();
@@ -257,11 +273,54 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool) -> Decoded {
     } else if octets.iter().all(|&b| b == 0xFF) {
         reasons.push("the broadcast address".to_string());
     }
-    if first & 0x02 != 0 && first & 0x01 == 0 {
-        reasons.push("locally administered (randomized or assigned by software)".to_string());
+    let special = octets.iter().all(|&b| b == 0) || octets.iter().all(|&b| b == 0xFF);
+    let found = registry.filter(|_| !special).and_then(|r| organization(r, &octets, &mut fields));
+    let local = first & 0x02 != 0;
+    match found {
+        Some(reason) => reasons.push(reason),
+        None if local && first & 0x01 == 0 => reasons.push(
+            "locally administered (randomized or assigned by software): no registered organization".into(),
+        ),
+        None if local || special => {}
+        None => {
+            if let Some(r) = registry {
+                reasons.push(format!("no organization in the ieee registries of {}", r.date()));
+            }
+        }
     }
     let normalized = colons(&octets);
     super::decoded(Kind::Mac, format, normalized, (confidence * 100.0).round() / 100.0, reasons, fields)
+}
+
+/// Looks the address up (a group address by its OUI with the group bit cleared), adds the
+/// `organization` and `registry` fields and returns the reason, if the block is registered.
+fn organization(registry: &MacRegistry, octets: &[u8], fields: &mut Fields) -> Option<String> {
+    let first = octets[0];
+    // As it is first: a few early MA-L assignments have the local or the group bit set.
+    let (assignment, group) = match registry.lookup(octets) {
+        Some(a) => (a, false),
+        None if first & 0x01 != 0 => {
+            let mut individual = octets.to_vec();
+            individual[0] &= !0x01;
+            (registry.lookup(&individual)?, true)
+        }
+        None => return None,
+    };
+    let local = first & 0x02 != 0;
+    fields.text("organization", assignment.organization).text("registry", assignment.registry.as_str());
+    let block = format!("{} {}", assignment.registry, assignment.prefix_text());
+    Some(if assignment.is_registration_authority() {
+        format!(
+            "in {block} of the ieee registration authority: the block inside it is not in the registries of {}",
+            registry.date()
+        )
+    } else if group {
+        format!("group address of {} ({block})", assignment.organization)
+    } else if local {
+        format!("{block}: {}, an early assignment with the local bit set", assignment.organization)
+    } else {
+        format!("{block}: {}", assignment.organization)
+    })
 }
 
 #[cfg(test)]
@@ -319,6 +378,41 @@ mod tests {
         assert_eq!(d.fields["multicast"].to_string(), "true");
         let d = parse("da:a1:19:00:00:01").unwrap();
         assert_eq!(d.fields["locally_administered"].to_string(), "true");
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn organizations_from_the_ieee_registries() {
+        let field = |d: &Decoded, name: &str| d.fields.get(name).map(|v| v.to_string());
+        let d = parse("00:50:56:C0:00:03").unwrap();
+        assert_eq!(field(&d, "organization").as_deref(), Some("VMware, Inc."));
+        assert_eq!(field(&d, "registry").as_deref(), Some("MA-L"));
+        assert!(d.reason.contains("MA-L 00-50-56: VMware, Inc."), "{}", d.reason);
+        // An MA-S block inside the IEEE RA's 70-B3-D5.
+        let d = parse("70-B3-D5-F2-F0-01").unwrap();
+        assert_eq!(field(&d, "organization").as_deref(), Some("TELEPLATFORMS"));
+        assert_eq!(field(&d, "registry").as_deref(), Some("MA-S"));
+        // Randomized: no organization.
+        let d = parse("da:a1:19:00:00:01").unwrap();
+        assert_eq!(field(&d, "organization"), None);
+        assert!(d.reason.ends_with(
+            "locally administered (randomized or assigned by software): no registered organization"
+        ));
+        // A group address belongs to the OUI's holder: 01:00:5E is IANA's.
+        let d = parse("01:00:5e:00:00:fb").unwrap();
+        assert_eq!(field(&d, "organization").as_deref(), Some("ICANN, IANA Department"));
+        assert!(d.reason.contains("group address of ICANN, IANA Department (MA-L 00-00-5E)"), "{}", d.reason);
+        // IPv6 multicast (33:33) is local and group: nobody's.
+        assert_eq!(field(&parse("33:33:00:00:00:01").unwrap(), "organization"), None);
+        // All zeros and broadcast are not looked up.
+        assert_eq!(field(&parse("00:00:00:00:00:00").unwrap(), "organization"), None);
+        assert_eq!(field(&parse("ff:ff:ff:ff:ff:ff").unwrap(), "organization"), None);
+        // An EUI-64 by its first octets.
+        let d = parse("00:50:56:ff:fe:c0:00:03").unwrap();
+        assert_eq!(field(&d, "organization").as_deref(), Some("VMware, Inc."));
+        // Without a registry (the browser before it loads one): no organization, no reason.
+        let d = parse_with("00:50:56:C0:00:03", None).unwrap();
+        assert_eq!((field(&d, "organization"), d.reason.contains("VMware")), (None, false));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and GS1 element strings.
 //!
 //! Each family has its own module with `parse` functions returning a [`Decoded`] or the
-//! [`Problem`] with the span of the wrong characters in the value as typed. [`identify`] tries the
+//! [`Problem`] with the span of the wrong characters in the value as typed. [`Registry::decode`](crate::Registry::decode) tries the
 //! families whose shape fits a value.
 //!
 //! All of them share the vendor-independent clean-up of [`crate::normalize`] (trimming, full-width
@@ -13,6 +13,7 @@ pub mod gs1;
 pub mod gtin;
 pub mod imei;
 pub mod mac;
+pub mod oui;
 
 use crate::decode::{Decoded, Kind, MAX_INPUT_CHARS};
 use crate::error::{Problem, ProblemKind, Span};

@@ -1,6 +1,7 @@
 //! Checks rule files strictly and reports every problem, each with its file and key.
 
 use super::pattern::{Item, Pattern};
+use super::regex::FormatRegex;
 use super::schema::{DecodeType, Decoder, Table, VendorRules};
 use crate::check_digit::Algorithm;
 use crate::matcher::digit_alphabet;
@@ -123,13 +124,47 @@ fn check_vendor(v: &VendorRules, issues: &mut Issues) {
         if format.scanner_prefixes.iter().any(|p| p.is_empty()) {
             issues.add(format!("{key}.scanner_prefixes"), "a scanner prefix is empty");
         }
-        match Pattern::parse(&format.pattern) {
-            Ok(pattern) => {
-                for (j, d) in format.decode.iter().enumerate() {
-                    check_decoder(d, &pattern, v, &format!("{key}.decode[{j}]"), issues);
-                }
+        let segments = match (format.pattern.is_empty(), format.regex.is_empty()) {
+            (false, false) => {
+                issues.add(format!("{key}.regex"), "pattern and regex are exclusive: give one");
+                None
             }
-            Err(e) => issues.add(format!("{key}.pattern"), e.to_string()),
+            (true, true) => {
+                issues.add(format!("{key}.pattern"), "give a pattern or a regex");
+                None
+            }
+            (false, true) => match Pattern::parse(&format.pattern) {
+                Ok(pattern) => Some(Segments::Pattern(pattern)),
+                Err(e) => {
+                    issues.add(format!("{key}.pattern"), e.to_string());
+                    None
+                }
+            },
+            (true, false) => match FormatRegex::new(&format.regex, format.case_sensitive) {
+                Ok(regex) => Some(Segments::Regex(regex)),
+                Err(e) => {
+                    issues.add(format!("{key}.regex"), e.to_string());
+                    None
+                }
+            },
+        };
+        if format.max_length > 0 && format.regex.is_empty() {
+            issues.add(format!("{key}.max_length"), "max_length belongs to a regex format");
+        }
+        if format.max_length > crate::decode::MAX_INPUT_CHARS {
+            issues.add(
+                format!("{key}.max_length"),
+                format!(
+                    "max_length {} is over the input limit {}",
+                    format.max_length,
+                    crate::decode::MAX_INPUT_CHARS
+                ),
+            );
+        }
+        if let Some(segments) = segments {
+            for (j, d) in format.decode.iter().enumerate() {
+                check_decoder(d, &segments, v, &format!("{key}.decode[{j}]"), issues);
+            }
         }
     }
     for (i, ex) in v.examples.iter().enumerate() {
@@ -183,10 +218,36 @@ fn check_table(name: &str, t: &Table, issues: &mut Issues) {
     }
 }
 
-fn check_decoder(d: &Decoder, pattern: &Pattern, v: &VendorRules, key: &str, issues: &mut Issues) {
-    let item = pattern.segment_index(&d.segment);
-    if item.is_none() && d.segment != "*" {
-        issues.add(format!("{key}.segment"), format!("the pattern has no segment '{}'", d.segment));
+/// The segments a format's decoders may read: a pattern's, or a regex's named groups.
+enum Segments {
+    Pattern(Pattern),
+    Regex(FormatRegex),
+}
+
+impl Segments {
+    fn has(&self, name: &str) -> bool {
+        match self {
+            Segments::Pattern(p) => p.segment_index(name).is_some(),
+            Segments::Regex(r) => r.group_index(name).is_some(),
+        }
+    }
+
+    /// The pattern item called `name` (a regex group has no item).
+    fn item(&self, name: &str) -> Option<&Item> {
+        match self {
+            Segments::Pattern(p) => p.segment_index(name).map(|i| &p.items[i]),
+            Segments::Regex(_) => None,
+        }
+    }
+}
+
+fn check_decoder(d: &Decoder, segments: &Segments, v: &VendorRules, key: &str, issues: &mut Issues) {
+    if !segments.has(&d.segment) && d.segment != "*" {
+        let message = match segments {
+            Segments::Pattern(_) => format!("the pattern has no segment '{}'", d.segment),
+            Segments::Regex(_) => format!("the regex has no named group '{}'", d.segment),
+        };
+        issues.add(format!("{key}.segment"), message);
     }
     if !["", "note", "error"].contains(&d.unknown.as_str()) {
         issues.add(format!("{key}.unknown"), format!("unknown must be note or error, not '{}'", d.unknown));
@@ -225,7 +286,7 @@ fn check_decoder(d: &Decoder, pattern: &Pattern, v: &VendorRules, key: &str, iss
             o.segment == d.decade_from
                 && v.tables.get(&o.table).is_some_and(|t| t.columns.iter().any(|c| c == "years"))
         });
-        if pattern.segment_index(&d.decade_from).is_none() || !has_years {
+        if !segments.has(&d.decade_from) || !has_years {
             issues.add(
                 format!("{key}.decade_from"),
                 format!(
@@ -275,7 +336,7 @@ fn check_decoder(d: &Decoder, pattern: &Pattern, v: &VendorRules, key: &str, iss
     if let (
         DecodeType::Text | DecodeType::Year | DecodeType::Week | DecodeType::Month,
         Some(Item::Segment { class, min, max, .. }),
-    ) = (d.kind, item.map(|i| &pattern.items[i]))
+    ) = (d.kind, segments.item(&d.segment))
     {
         let fits = |code: &String| {
             let n = code.chars().count();
@@ -346,4 +407,60 @@ fn examples(registry: &crate::Registry, v: &VendorRules) -> Vec<LintIssue> {
         }
     }
     issues.list
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// The problems `structure` finds in one rule file whose formats are `formats` (TOML).
+    fn problems(formats: &str) -> Vec<String> {
+        let example = "[[examples]]\nvalue = \"1\"\n";
+        let text = format!("id = \"acme\"\nname = \"Acme\"\nsource = \"test\"\n{formats}{example}");
+        let rules: VendorRules = toml::from_str(&text).unwrap();
+        structure(&[rules]).into_iter().map(|i| format!("{}: {}", i.key, i.message)).collect()
+    }
+
+    #[test]
+    fn a_format_has_a_pattern_or_a_regex() {
+        let both =
+            "[[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\npattern = \"n:@digit\"\nregex = '\\d'\n";
+        assert_eq!(problems(both), ["formats[0].regex: pattern and regex are exclusive: give one"]);
+        let neither = "[[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\n";
+        assert_eq!(problems(neither), ["formats[0].pattern: give a pattern or a regex"]);
+        let length =
+            "[[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\npattern = \"n:@digit\"\nmax_length = 4\n";
+        assert_eq!(problems(length), ["formats[0].max_length: max_length belongs to a regex format"]);
+    }
+
+    #[test]
+    fn regexes_compile_portably_and_name_the_groups_decoders_read() {
+        let format = |regex: &str, segment: &str| {
+            format!(
+                "[[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\nregex = '{regex}'\n\
+                 [[formats.decode]]\nsegment = \"{segment}\"\nfield = \"f\"\n"
+            )
+        };
+        assert!(problems(&format(r"(?P<n>\d+)", "n")).is_empty());
+        assert!(problems(&format(r"(?P<n>\d+)", "*")).is_empty());
+        assert_eq!(
+            problems(&format(r"(?P<n>\d+)", "m")),
+            ["formats[0].decode[0].segment: the regex has no named group 'm'"]
+        );
+        assert_eq!(
+            problems(&format(r"\p{Greek}+", "*")),
+            [
+                "formats[0].regex: Unicode classes (\\p{..}) are not supported: the browser build's engine has none"
+            ]
+        );
+        assert_eq!(
+            problems(&format(r"[a-z&&[^e]]", "*")),
+            [
+                "formats[0].regex: character class set operations (&&, --, ~~) are not supported by the browser build's engine"
+            ]
+        );
+        let broken = problems(&format(r"(?P<n>\d+", "n"));
+        assert_eq!(broken.len(), 1);
+        assert!(broken[0].starts_with("formats[0].regex: regex does not compile: "), "{broken:?}");
+    }
 }

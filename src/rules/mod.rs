@@ -1,7 +1,8 @@
-//! Rule files: the schema, the pattern language, loading and linting.
+//! Rule files: the schema, the pattern language, regexes, loading and linting.
 
 pub mod lint;
 pub mod pattern;
+pub mod regex;
 pub mod schema;
 
 #[cfg(not(target_arch = "wasm32"))]

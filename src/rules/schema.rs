@@ -110,8 +110,17 @@ pub struct Format {
     #[serde(default)]
     pub description: String,
     /// The segment pattern, e.g. `plant:@upper{3} year:@digit{2} '-' seq:@digit{4}`.
-    /// See the pattern language in `vendors/README.md`.
+    /// See the pattern language in `vendors/README.md`. A format has a pattern or a `regex`.
+    #[serde(default)]
     pub pattern: String,
+    /// A regular expression the whole value must match, in place of `pattern`; its named
+    /// groups (`(?P<dept>[A-Z]{3})`) are the segments decoders read. See `vendors/README.md`.
+    #[serde(default)]
+    pub regex: String,
+    /// For a `regex` format: the most characters a value has (after separators are dropped);
+    /// longer values are wrong at once, also while typed. 0: no bound but the input limit.
+    #[serde(default)]
+    pub max_length: usize,
     /// The public source of this format.
     #[serde(default)]
     pub source: String,

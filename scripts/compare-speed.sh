@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Times `serialkit check` and `serialkit dupes` on a generated inventory against the tools a user
+# would otherwise reach for: python-stdnum's imei.is_valid loop and pandas' duplicated().
+#
+#   scripts/compare-speed.sh [ROWS] [--ten-million]
+#
+# ROWS defaults to 1,000,000. --ten-million also runs dupes on a 10,000,000-row serial list.
+# Prints measured times, rows per second, ratios and peak memory; nothing is made up or cached
+# between runs except the generated input files (in target/speed/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rows=${1:-1000000}
+big=false
+for a in "$@"; do [ "$a" = "--ten-million" ] && big=true; done
+dir=target/speed
+mkdir -p "$dir"
+pip_have() { python3 -c "import $1" 2>/dev/null; }
+pip_have stdnum || pip install --quiet python-stdnum
+pip_have pandas || pip install --quiet pandas
+
+cargo build --release --quiet
+bin=target/release/serialkit
+inv=$dir/inventory-$rows.csv
+[ -f "$inv" ] || python3 scripts/make-inventory.py "$rows" "$inv" --seed 11
+
+# time_cmd NAME CMD… : wall seconds and peak KB of one run, into $secs and $kb.
+time_cmd() {
+    local out
+    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 ) || true
+    secs=$(echo "$out" | tail -1 | awk '{print $1}')
+    kb=$(echo "$out" | tail -1 | awk '{print $2}')
+}
+
+size_kb=$(( $(stat -c %s "$inv") / 1024 ))
+echo "input: $inv, $rows rows, $size_kb KB, $(nproc) cores"
+echo
+
+time_cmd "$bin" check "$inv" -q -o "$dir/checked.csv"
+check_s=$secs; check_kb=$kb
+time_cmd "$bin" check "$inv" -q -c IMEI --kind imei -o "$dir/imei.csv"
+imei_s=$secs
+time_cmd "$bin" dupes "$inv" -q -c "Serial Number" -o "$dir/dupes.csv"
+dupes_s=$secs; dupes_kb=$kb
+
+stdnum_s=$(python3 - "$inv" <<'EOF'
+import csv, sys, time
+from stdnum import imei
+t = time.perf_counter()
+with open(sys.argv[1], newline="") as f:
+    r = csv.reader(f)
+    col = next(r).index("IMEI")
+    valid = sum(1 for row in r if row[col] and imei.is_valid(row[col]))
+print(f"{time.perf_counter() - t:.2f}")
+EOF
+)
+pandas_s=$(python3 - "$inv" <<'EOF'
+import sys, time
+import pandas as pd
+t = time.perf_counter()
+s = pd.read_csv(sys.argv[1], usecols=["Serial Number"], dtype=str)["Serial Number"]
+dup = s.duplicated(keep=False).sum()
+print(f"{time.perf_counter() - t:.2f}")
+EOF
+)
+
+ratio() { python3 -c "print(f'{$1 / $2:.1f}')"; }
+per_s() { python3 -c "print(f'{$1 / $2:,.0f}')"; }
+echo "| run | time (s) | rows/s | peak memory |"
+echo "|---|---|---|---|"
+echo "| serialkit check (serial + MAC + IMEI columns) | $check_s | $(per_s "$rows" "$check_s") | $((check_kb / 1024)) MB |"
+echo "| serialkit check --column IMEI | $imei_s | $(per_s "$rows" "$imei_s") | |"
+echo "| python-stdnum imei.is_valid loop (same column) | $stdnum_s | $(per_s "$rows" "$stdnum_s") | |"
+echo "| serialkit dupes (exact + near, serial column) | $dupes_s | $(per_s "$rows" "$dupes_s") | $((dupes_kb / 1024)) MB ($(ratio "$dupes_kb" "$size_kb")x the input) |"
+echo "| pandas read_csv + duplicated (exact only) | $pandas_s | $(per_s "$rows" "$pandas_s") | |"
+echo
+echo "IMEI: serialkit is $(ratio "$stdnum_s" "$imei_s")x python-stdnum; dupes: $(ratio "$pandas_s" "$dupes_s")x pandas (above 1 = serialkit faster)"
+
+if $big; then
+    list=$dir/serials-10m.txt
+    [ -f "$list" ] || python3 - "$list" <<'EOF'
+import random, sys
+r = random.Random(5)
+alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+with open(sys.argv[1], "w") as f:
+    f.write("Serial Number\n")
+    buf = []
+    for i in range(10_000_000):
+        buf.append("".join(r.choices(alphabet, k=12)))
+        if len(buf) == 100_000:
+            f.write("\n".join(buf) + "\n")
+            buf.clear()
+EOF
+    size10=$(( $(stat -c %s "$list") / 1024 ))
+    time_cmd "$bin" dupes "$list" -q -o "$dir/dupes-10m.csv"
+    echo "dupes on 10,000,000 rows: $secs s, peak $((kb / 1024)) MB ($(ratio "$kb" "$size10")x the ${size10} KB input)"
+fi
