@@ -26,10 +26,8 @@ inv=$dir/inventory-$rows.csv
 
 # time_cmd NAME CMD… : wall seconds and peak KB of one run, into $secs and $kb.
 time_cmd() {
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 ) || true
-    secs=$(echo "$out" | tail -1 | awk '{print $1}')
-    kb=$(echo "$out" | tail -1 | awk '{print $2}')
+    /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>&1 || true
+    read -r secs kb < <(tail -n 1 "$dir/time.txt")
 }
 
 size_kb=$(( $(stat -c %s "$inv") / 1024 ))

@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 pub mod check_digit;
+mod date;
 mod decode;
 pub mod dupes;
 mod error;

@@ -654,18 +654,14 @@ impl CompiledFormat {
     }
 
     fn add_date(&self, out: &mut Decoding, year: Option<i64>) {
-        let Some(year) = year.and_then(|y| i32::try_from(y).ok()) else { return };
+        let Some(year) = year else { return };
         let week = match out.fields.get("week") {
             Some(Value::Int(w)) => u32::try_from(*w).ok(),
             _ => None,
         };
         let date = match (self.rules.week_start.as_str(), week) {
-            ("jan1", Some(w)) => chrono::NaiveDate::from_ymd_opt(year, 1, 1)
-                .and_then(|d| d.checked_add_days(chrono::Days::new(7 * u64::from(w.max(1) - 1))))
-                .map(|d| d.to_string()),
-            ("iso", Some(w)) => {
-                chrono::NaiveDate::from_isoywd_opt(year, w, chrono::Weekday::Mon).map(|d| d.to_string())
-            }
+            ("jan1", Some(w)) => crate::date::week_date(year, w, false),
+            ("iso", Some(w)) => crate::date::week_date(year, w, true),
             _ => None,
         };
         if let Some(date) = date {

@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+mod de;
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
@@ -142,7 +144,7 @@ fn options_arg(value: JsValue) -> Result<Options, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(Options::default());
     }
-    let js: JsOptions = serde_wasm_bindgen::from_value(value).map_err(|e| format!("invalid options: {e}"))?;
+    let js: JsOptions = de::from_value(value).map_err(|e| format!("invalid options: {e}"))?;
     let kind = js.kind.filter(|k| !k.is_empty()).map(|k| k.parse::<Kind>()).transpose()?;
     Ok(Options { vendor: js.vendor.filter(|v| !v.is_empty()), kind })
 }
@@ -301,17 +303,11 @@ fn read_rules(rules: JsValue) -> Result<Vec<VendorRules>, JsLintIssue> {
     if rules.is_undefined() || rules.is_null() || !rules.is_object() {
         return Err(failed(String::new(), "rules must be a vendor object or an array of them".into()));
     }
-    let many = js_array_length(&rules).is_some();
-    // Through a JSON tree, so every key is seen (`deny_unknown_fields`) and errors have a path.
-    let tree: serde_json::Value = serde_wasm_bindgen::from_value(rules)
-        .map_err(|e| failed(String::new(), format!("rules are not plain data: {e}")))?;
-    let read = |e: serde_path_to_error::Error<serde_json::Error>| {
-        let key = e.path().to_string();
-        failed(if key == "." { String::new() } else { key }, e.into_inner().to_string())
-    };
-    match many {
-        true => serde_path_to_error::deserialize(tree).map_err(read),
-        false => serde_path_to_error::deserialize(tree).map(|one| vec![one]).map_err(read),
+    // Every key is seen (`deny_unknown_fields`) and errors say where they are.
+    let read = |e: de::Error| failed(e.path.unwrap_or_default(), e.message);
+    match js_array_length(&rules).is_some() {
+        true => de::from_value(rules).map_err(read),
+        false => de::from_value(rules).map(|one| vec![one]).map_err(read),
     }
 }
 
@@ -396,61 +392,19 @@ pub fn load_mac_registry(
 pub fn find_duplicates(#[wasm_bindgen(unchecked_param_type = "string[]")] values: JsValue) -> JsValue {
     set_up();
     let values: Vec<String> = match js_array_length(&values) {
-        Some(_) => serde_wasm_bindgen::from_value::<Vec<Loose>>(values)
-            .map(|v| v.into_iter().map(|l| l.0).collect())
-            .unwrap_or_default(),
+        Some(_) => js_strings(&values),
         None => Vec::new(),
     };
     let groups: Vec<Group> = dupes::find_duplicates(&values);
     to_js(&groups)
 }
 
-/// A list entry: its text when it is a string, blank otherwise.
-struct Loose(String);
-
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Loose;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any value")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Loose, E> {
-                Ok(Loose(s.to_string()))
-            }
-            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Loose, E> {
-                Ok(Loose(s))
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Loose, E> {
-                Ok(Loose(String::new()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Loose, E> {
-                Ok(Loose(String::new()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Loose, E> {
-                Ok(Loose(String::new()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Loose, E> {
-                Ok(Loose(String::new()))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Loose, E> {
-                Ok(Loose(String::new()))
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<Loose, E> {
-                Ok(Loose(String::new()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
-                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Loose(String::new()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Loose(String::new()))
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
+#[wasm_bindgen(inline_js = "export function js_strings(v) {
+    return Array.from(v, (x) => (typeof x === 'string' ? x : ''));
+}")]
+extern "C" {
+    /// An array's entries, those that are not strings as blanks.
+    fn js_strings(values: &JsValue) -> Vec<String>;
 }
 
 #[wasm_bindgen(typescript_custom_section)]

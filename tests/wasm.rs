@@ -112,6 +112,51 @@ fn user_rules_load_and_bad_ones_are_reported() {
     assert_eq!(result["problem"]["code"], json!("unknown-vendor"));
 }
 #[wasm_bindgen_test]
+fn rule_problems_name_their_key() {
+    let rule = |formats: Value| json!({"id": "acme", "name": "Acme", "source": "x", "formats": formats});
+    let cases = [
+        (json!({"id": "acme", "source": "x"}), "", "missing field `name`"),
+        (
+            rule(json!([{"id": "acme-1", "kind": "toaster", "pattern": "@digit{4}"}])),
+            "formats[0].kind",
+            "unknown variant `toaster`",
+        ),
+        (
+            rule(json!([{"id": "acme-1", "kind": "sequential", "pattern": 7}])),
+            "formats[0].pattern",
+            "invalid type: integer `7`",
+        ),
+        (
+            rule(json!([{"id": "acme-1", "kind": "sequential", "decode": [{"segment": "x", "colour": 1}]}])),
+            "formats[0].decode[0].colour",
+            "unknown field `colour`",
+        ),
+        (rule(json!([{"kind": "sequential"}])), "formats[0]", "missing field `id`"),
+        (
+            json!([rule(json!([])), {"id": "b", "name": "B", "source": "x", "confidence": "high"}]),
+            "[1].confidence",
+            "invalid type: string",
+        ),
+    ];
+    for (rules, key, message) in cases {
+        let failed = js(wasm::load_rules(obj(&rules)));
+        assert_eq!(failed["ok"], json!(false), "{rules}");
+        assert_eq!(failed["issues"][0]["key"], json!(key), "{failed}");
+        assert!(failed["issues"][0]["message"].as_str().unwrap().starts_with(message), "{failed}");
+    }
+    // Defaults fill what is left out, and `null` options are none.
+    let ok = json!({"id": "acme", "name": "Acme", "source": "x",
+                    "formats": [{"id": "acme-1", "kind": "sequential", "pattern": "'AC' seq:@digit{5}"}]});
+    assert_eq!(js(wasm::load_rules(obj(&ok)))["ok"], json!(true));
+    wasm::reset_rules();
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), obj(&json!({"vendor": null, "kind": ""}))));
+    assert_eq!(report["valid"], json!(true), "{report}");
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), obj(&json!({"colour": "red"}))));
+    assert_eq!(report["errors"][0]["code"], json!("invalid-argument"), "{report}");
+    assert!(report["errors"][0]["message"].as_str().unwrap().contains("unknown field `colour`"), "{report}");
+}
+
+#[wasm_bindgen_test]
 fn duplicates_are_grouped() {
     let values =
         serde_wasm_bindgen::to_value(&["C02TJ0Q7GVC8", "FVFXC2MHHV29", "c02tj0q7gvc8", "CO2TJ0Q7GVC8"])

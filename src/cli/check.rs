@@ -177,35 +177,50 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     };
     let progress = Progress::new(args.quiet);
     let mut row_index = 0usize;
-    loop {
-        let batch = input.next_batch(BATCH)?;
-        if batch.is_empty() {
-            break;
+    // A reader thread keeps the next batch coming while this one is decoded and written.
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(2);
+    let input = std::thread::scope(|scope| -> Result<Input, Failure> {
+        let reader = scope.spawn(move || {
+            loop {
+                let batch = input.next_batch(BATCH);
+                let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
+                if sender.send(batch).is_err() || done {
+                    return input;
+                }
+            }
+        });
+        for batch in batches.iter() {
+            let batch = batch?;
+            if batch.is_empty() {
+                break;
+            }
+            let results: Vec<Vec<Result<Decoded, Problem>>> = batch
+                .par_iter()
+                .map(|row| {
+                    let vendor = vendor_column
+                        .and_then(|i| row.cells.get(i))
+                        .and_then(|name| registry.resolve_vendor(name))
+                        .map(str::to_string)
+                        .or_else(|| args.vendor.clone());
+                    columns
+                        .iter()
+                        .map(|c| {
+                            let value = row.cells.get(c.index).map_or("", String::as_str);
+                            registry.best(value, &Options { vendor: vendor.clone(), kind: c.kind })
+                        })
+                        .collect()
+                })
+                .collect();
+            for (row, reports) in batch.into_iter().zip(results) {
+                let group_ids = &groups.ids[row_index * columns.len()..][..columns.len()];
+                write_row(&mut out, row, &reports, group_ids, &columns, width, args.fix, &mut summary)?;
+                row_index += 1;
+            }
+            progress.set(summary.rows);
         }
-        let results: Vec<Vec<Result<Decoded, Problem>>> = batch
-            .par_iter()
-            .map(|row| {
-                let vendor = vendor_column
-                    .and_then(|i| row.cells.get(i))
-                    .and_then(|name| registry.resolve_vendor(name))
-                    .map(str::to_string)
-                    .or_else(|| args.vendor.clone());
-                columns
-                    .iter()
-                    .map(|c| {
-                        let value = row.cells.get(c.index).map_or("", String::as_str);
-                        registry.best(value, &Options { vendor: vendor.clone(), kind: c.kind })
-                    })
-                    .collect()
-            })
-            .collect();
-        for (row, reports) in batch.into_iter().zip(results) {
-            let group_ids = &groups.ids[row_index * columns.len()..][..columns.len()];
-            write_row(&mut out, row, &reports, group_ids, &columns, width, args.fix, &mut summary)?;
-            row_index += 1;
-        }
-        progress.set(summary.rows);
-    }
+        drop(batches);
+        reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))
+    })?;
     progress.finish();
     out.finish()?;
     summary.warnings = input.warnings.len() as u64;

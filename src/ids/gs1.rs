@@ -464,8 +464,7 @@ fn date(input: &Input, start: usize, data: &str, field: &str) -> Result<String, 
     if !(1..=12).contains(&month) {
         return Err(out_of_range(2, format!("month {month:02} does not exist ({field})")));
     }
-    let last_day =
-        (28..=31).rev().find(|&d| chrono::NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28);
+    let last_day = crate::date::days_in_month(year.into(), month);
     let day = if day == 0 { last_day } else { day };
     if day > last_day {
         return Err(out_of_range(4, format!("day {day:02} does not exist in {year}-{month:02} ({field})")));
