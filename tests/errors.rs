@@ -95,3 +95,18 @@ fn apple_decade_follows_the_model_years() {
     let report = serialkit::decode("C02TJ0Q7GVC8");
     assert_eq!(report.fields["week"].to_string(), "15");
 }
+
+#[test]
+fn imeisv_reading_is_chosen_by_kind() {
+    use serialkit::{Kind, Options, Registry};
+    let r = Registry::builtin();
+    // No kind: 16 digits read as an IMEISV (python-stdnum's reading).
+    assert_eq!(r.best("4901542032375181", &Options::default()).unwrap().kind, Kind::Imeisv);
+    // --kind imei: strict, as validator.js is.
+    let strict = Options { vendor: None, kind: Some(Kind::Imei) };
+    let p = r.best("4901542032375181", &strict).unwrap_err();
+    assert_eq!(p.message(), "16 digits is an imeisv, not an imei");
+    assert_eq!(r.best("490154203237518", &strict).unwrap().kind, Kind::Imei);
+    let sv = Options { vendor: None, kind: Some(Kind::Imeisv) };
+    assert_eq!(r.best("490154203237518", &sv).unwrap_err().message(), "an imeisv has 16 digits");
+}
