@@ -183,23 +183,27 @@ pub(crate) fn identify(value: &str, kind: Option<Kind>) -> Vec<Result<Decoded, P
         Some(Kind::Mac) => out.push(mac::parse(value)),
         // `--kind imei` is strict (validator.js reads 16 digits as wrong); `--kind imeisv` or no
         // kind reads 16 digits as an IMEISV (python-stdnum).
-        Some(Kind::Imei) => out.push(imei::parse_imei(value).and_then(|d| match d.kind {
-            Kind::Imeisv => Err(Problem::new(
-                ProblemKind::TooLong,
-                Span::new(0, value.chars().count()),
-                "16 digits is an imeisv, not an imei",
-            )
-            .with_hint("an imei has 15 digits; pass --kind imeisv to accept the software-version form")),
-            _ => Ok(d),
+        Some(Kind::Imei) => out.push(imei::parse_imei(value).and_then(|d| {
+            match d.kind {
+                Kind::Imeisv => Err(Problem::new(
+                    ProblemKind::TooLong,
+                    Span::new(0, value.chars().count()),
+                    "16 digits is an imeisv, not an imei",
+                )
+                .with_hint("an imei has 15 digits; pass --kind imeisv to accept the software-version form")),
+                _ => Ok(d),
+            }
         })),
-        Some(Kind::Imeisv) => out.push(imei::parse_imei(value).and_then(|d| match d.kind {
-            Kind::Imeisv => Ok(d),
-            _ => Err(Problem::new(
-                ProblemKind::TooShort,
-                Span::new(0, value.chars().count()),
-                "an imeisv has 16 digits",
-            )
-            .with_hint("a 15-digit value with a check digit is an imei: pass --kind imei")),
+        Some(Kind::Imeisv) => out.push(imei::parse_imei(value).and_then(|d| {
+            match d.kind {
+                Kind::Imeisv => Ok(d),
+                _ => Err(Problem::new(
+                    ProblemKind::TooShort,
+                    Span::new(0, value.chars().count()),
+                    "an imeisv has 16 digits",
+                )
+                .with_hint("a 15-digit value with a check digit is an imei: pass --kind imei")),
+            }
         })),
         Some(Kind::Meid) => out.push(imei::parse_meid(value)),
         Some(Kind::Iccid) => out.push(imei::parse_iccid(value)),
