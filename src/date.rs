@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(week_date(2017, 0, false).as_deref(), Some("2017-01-01"));
         assert_eq!(week_date(2017, 10, false).as_deref(), Some("2017-03-05"));
         assert_eq!(week_date(2024, 9, false).as_deref(), Some("2024-02-26"));
-        assert_eq!(week_date(9999, 53, false).as_deref(), Some("+10000-01-01"));
+        assert_eq!(week_date(9999, 54, false).as_deref(), Some("+10000-01-07"));
         assert_eq!(week_date(-1, 1, false).as_deref(), Some("-0001-01-01"));
         assert_eq!(week_date(262_143, 60, false), None);
     }

@@ -352,7 +352,9 @@ impl Registry {
         let what = match other.kind {
             Kind::Serial => format!("a {} serial ({})", self.vendor_name(&other.vendor), other.format),
             Kind::Model => format!("a {} model number, not a serial", self.vendor_name(&other.vendor)),
-            kind => format!("a valid {} ({}), not a serial", kind.as_str().to_uppercase(), other.format),
+            kind => {
+                format!("a valid {} ({}), not a serial", kind.as_str().to_ascii_uppercase(), other.format)
+            }
         };
         Some(format!("this looks like {what}"))
     }

@@ -349,6 +349,18 @@ impl Finder {
     /// Links keys that are one typo apart, each kind by hash lookups per key and position.
     fn link_near(&self, sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>) {
         let keys = (self.starts.len() - 1) as u32;
+        // Most probes below find nothing. A bitset of key hashes, small enough to stay in cache,
+        // answers those without touching the hash table.
+        let bits = (keys as usize * 16).next_power_of_two().max(64);
+        let mut present = vec![0u64; bits / 64];
+        for h in self.ids.first.keys() {
+            let b = (*h as usize) & (bits - 1);
+            present[b / 64] |= 1 << (b % 64);
+        }
+        let maybe = |h: u64| {
+            let b = (h as usize) & (bits - 1);
+            present[b / 64] & (1 << (b % 64)) != 0
+        };
         let near_ok = |k: &[u8]| k.len() >= MIN_NEAR_LEN && k.is_ascii();
         let mut link = |sets: &mut DisjointSets, a: u32, b: u32, reason: Reason| {
             if sets.union(a as usize, b as usize) {
@@ -388,7 +400,11 @@ impl Finder {
                     variant.clear();
                     variant.extend_from_slice(key);
                     variant.swap(p, p + 1);
-                    if let Some(other) = self.lookup(hash(0, [&variant[..]]), &variant) {
+                    let h = hash(0, [&variant[..]]);
+                    if !maybe(h) {
+                        continue;
+                    }
+                    if let Some(other) = self.lookup(h, &variant) {
                         link(sets, id, other, Reason::Transposition);
                     }
                 }
@@ -400,6 +416,9 @@ impl Finder {
                         continue; // the same shorter key as dropping p - 1
                     }
                     let h = hash(0, [&key[..p], &key[p + 1..]]);
+                    if !maybe(h) {
+                        continue;
+                    }
                     for other in self.ids.get(h) {
                         let o = self.key(other);
                         if o.len() + 1 == key.len() && o[..p] == key[..p] && o[p..] == key[p + 1..] {

@@ -195,8 +195,8 @@ impl CompiledTable {
     }
 }
 
-/// The form of a vendor name used to match aliases: lowercase letters and digits, with company
-/// suffixes (`Inc.`, `Corp`, `Ltd` …) dropped.
+/// The form of a vendor name used to match aliases: letters and digits, ASCII letters lowercased,
+/// with company suffixes (`Inc.`, `Corp`, `Ltd` …) dropped.
 pub(crate) fn fold_name(name: &str) -> String {
     const SUFFIXES: &[&str] = &[
         "ag",
@@ -213,7 +213,9 @@ pub(crate) fn fold_name(name: &str) -> String {
         "plc",
         "sa",
     ];
-    let lower = name.to_lowercase();
+    // ASCII case only: Unicode case tables would add some 17 KB to the wasm module, and vendor
+    // names are written in Latin letters.
+    let lower = name.to_ascii_lowercase();
     let mut words: Vec<&str> =
         lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(w)) {
@@ -233,5 +235,6 @@ mod tests {
         assert_eq!(fold_name("Dell Inc."), "dell");
         assert_eq!(fold_name("Cisco Systems, Inc."), "ciscosystems");
         assert_eq!(fold_name("Inc"), "inc");
+        assert_eq!(fold_name("Señal Ltd"), "señal");
     }
 }

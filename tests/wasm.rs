@@ -146,8 +146,10 @@ fn rule_problems_name_their_key() {
     }
     // Defaults fill what is left out, and `null` options are none.
     let ok = json!({"id": "acme", "name": "Acme", "source": "x",
-                    "formats": [{"id": "acme-1", "kind": "sequential", "pattern": "'AC' seq:@digit{5}"}]});
-    assert_eq!(js(wasm::load_rules(obj(&ok)))["ok"], json!(true));
+                    "formats": [{"id": "acme-1", "kind": "sequential", "pattern": "'AC' seq:@digit{5}"}],
+                    "examples": [{"value": "AC01234", "format": "acme-1"}]});
+    let loaded = js(wasm::load_rules(obj(&ok)));
+    assert_eq!(loaded["ok"], json!(true), "{loaded}");
     wasm::reset_rules();
     let report = js(wasm::decode(s("C02TJ0Q7GVC8"), obj(&json!({"vendor": null, "kind": ""}))));
     assert_eq!(report["valid"], json!(true), "{report}");

@@ -489,6 +489,7 @@ fn duplicate_groups(
     columns: &[Checked],
 ) -> Result<Groups, Failure> {
     let mut input = Input::open(located, options)?;
+    input.only_columns(&columns.iter().map(|c| c.index).collect::<Vec<_>>());
     let mut first_seen: Vec<HashMap<u64, (u64, u32)>> = vec![HashMap::new(); columns.len()];
     let mut keys = Vec::new();
     loop {

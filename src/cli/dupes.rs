@@ -137,6 +137,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let mut rows = 0u64;
     for (f, source) in sources.iter().enumerate() {
         let mut input = Input::open(&source.located, &options)?;
+        input.only_columns(&source.columns.iter().map(|c| c.index).collect::<Vec<_>>());
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {
@@ -185,6 +186,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             continue;
         }
         let mut input = Input::open(&source.located, &options)?;
+        input.only_columns(&source.columns.iter().map(|c| c.index).collect::<Vec<_>>());
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {

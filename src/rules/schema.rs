@@ -276,12 +276,38 @@ enum TaggedValue {
     Bool(bool),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum PlainValue {
-    Int(i64),
-    Bool(bool),
-    Text(String),
+/// Reads the plain value of human-readable formats (no untagged enum: its buffering is far more
+/// code, in the wasm module too).
+struct PlainValue;
+
+impl<'de> serde::de::Visitor<'de> for PlainValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("text, a whole number or a flag")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Int(n))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Value, E> {
+        i64::try_from(n)
+            .map(Value::Int)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::Text(s.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::Text(s))
+    }
 }
 
 impl Serialize for Value {
@@ -300,11 +326,7 @@ impl Serialize for Value {
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         if d.is_human_readable() {
-            Ok(match PlainValue::deserialize(d)? {
-                PlainValue::Int(n) => Value::Int(n),
-                PlainValue::Bool(b) => Value::Bool(b),
-                PlainValue::Text(t) => Value::Text(t),
-            })
+            d.deserialize_any(PlainValue)
         } else {
             Ok(match TaggedValue::deserialize(d)? {
                 TaggedValue::Text(t) => Value::Text(t),
