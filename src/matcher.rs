@@ -285,62 +285,56 @@ impl CompiledFormat {
                 _ => chars.len().max(1),
             };
         }
-        // States (item, k) flattened; the last index is "after the last item".
-        let offsets: Vec<usize> = self
-            .items
-            .iter()
-            .scan(0, |acc, item| {
-                let at = *acc;
-                *acc += item.bounds().1 + 1;
-                Some(at)
-            })
-            .collect();
-        let done = offsets.last().map_or(0, |&o| o + self.items.last().map_or(0, |i| i.bounds().1) + 1);
-        let id = |item: usize, k: usize| if item == self.items.len() { done } else { offsets[item] + k };
-        let states: Vec<State> = (0..self.items.len())
-            .flat_map(|i| (0..=self.items[i].bounds().1).map(move |k| (i, k)))
-            .chain([(self.items.len(), 0)])
-            .collect();
+        // States (item, k) flattened in item order; the last index is "after the last item".
+        // Every move goes to a later index, so one forward pass settles the free moves.
+        let n = self.items.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut at = 0;
+        for item in &self.items {
+            offsets.push(at);
+            at += item.bounds().1 + 1;
+        }
+        offsets.push(at);
+        let done = at;
         const FAR: usize = usize::MAX / 2;
-        let relax = |cost: &mut Vec<usize>| loop {
-            let mut changed = false;
-            for &(i, k) in &states {
-                let here = cost[id(i, k)];
-                if i == self.items.len() || here >= FAR {
-                    continue;
-                }
-                let (lo, hi) = self.items[i].bounds();
-                let mut lower = |to: usize, c: usize| {
-                    if c < cost[to] {
-                        cost[to] = c;
-                        changed = true;
+        let relax = |cost: &mut [usize]| {
+            for (i, item) in self.items.iter().enumerate() {
+                let (lo, hi) = item.bounds();
+                for k in 0..=hi {
+                    let here = cost[offsets[i] + k];
+                    if here >= FAR {
+                        continue;
                     }
-                };
-                if k >= lo {
-                    lower(id(i + 1, 0), here);
+                    if k >= lo {
+                        let to = offsets[i + 1];
+                        cost[to] = cost[to].min(here);
+                    }
+                    if k < hi {
+                        let to = offsets[i] + k + 1;
+                        cost[to] = cost[to].min(here + 1); // a missing character
+                    }
                 }
-                if k < hi {
-                    lower(id(i, k + 1), here + 1); // a missing character
-                }
-            }
-            if !changed {
-                break;
             }
         };
         let mut cost = vec![FAR; done + 1];
-        cost[id(0, 0)] = 0;
+        let mut next = vec![FAR; done + 1];
+        cost[0] = 0;
         relax(&mut cost);
         for &c in chars {
-            let mut next = cost.iter().map(|&x| x.saturating_add(1)).collect::<Vec<_>>(); // an extra character
-            for &(i, k) in &states {
-                let here = cost[id(i, k)];
-                if i < self.items.len() && here < FAR && k < self.items[i].bounds().1 {
-                    let step = here + usize::from(!self.accepts(i, k, c));
-                    let to = id(i, k + 1);
-                    next[to] = next[to].min(step);
+            for (x, &y) in next.iter_mut().zip(&cost) {
+                *x = y.saturating_add(1); // an extra character
+            }
+            for (i, item) in self.items.iter().enumerate() {
+                for k in 0..item.bounds().1 {
+                    let here = cost[offsets[i] + k];
+                    if here < FAR {
+                        let step = here + usize::from(!self.accepts(i, k, c));
+                        let to = offsets[i] + k + 1;
+                        next[to] = next[to].min(step);
+                    }
                 }
             }
-            cost = next;
+            std::mem::swap(&mut cost, &mut next);
             relax(&mut cost);
         }
         if prefix { cost.iter().copied().min().unwrap_or(0) } else { cost[done] }

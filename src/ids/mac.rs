@@ -227,7 +227,17 @@ fn bytes(hex: &str) -> Vec<u8> {
 }
 
 fn colons(octets: &[u8]) -> String {
-    octets.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+    // Written by hand: this runs several times per MAC in bulk checks, where `format!` showed.
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(octets.len() * 3);
+    for (i, b) in octets.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Option<&MacRegistry>) -> Decoded {
@@ -261,9 +271,7 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
         reasons.push("leading zeros restored".to_string());
         confidence -= 0.1;
     }
-    if notation == "bare"
-        && !octets.iter().any(|b| format!("{b:02X}").bytes().any(|c| c.is_ascii_alphabetic()))
-    {
+    if notation == "bare" && !octets.iter().any(|b| b >> 4 > 9 || b & 15 > 9) {
         reasons.push("only decimal digits: may be another number".to_string());
         confidence -= 0.2;
     }
