@@ -92,6 +92,15 @@ struct Source {
     names: Vec<String>,
 }
 
+impl Source {
+    /// Opens the file again, reading only the compared columns.
+    fn open(&self, options: &ReadOptions) -> Result<Input, String> {
+        let mut input = Input::open(&self.located, options)?;
+        input.only_columns(&self.columns.iter().map(|c| c.index).collect::<Vec<_>>());
+        Ok(input)
+    }
+}
+
 /// Finds the groups; exit 1 when there are any.
 pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
     match dupes(registry, args) {
@@ -136,8 +145,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let mut origins: Vec<Origin> = Vec::new();
     let mut rows = 0u64;
     for (f, source) in sources.iter().enumerate() {
-        let mut input = Input::open(&source.located, &options)?;
-        input.only_columns(&source.columns.iter().map(|c| c.index).collect::<Vec<_>>());
+        let mut input = source.open(&options)?;
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {
@@ -185,8 +193,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         if !wanted.keys().any(|&(file, _)| file as usize == f) {
             continue;
         }
-        let mut input = Input::open(&source.located, &options)?;
-        input.only_columns(&source.columns.iter().map(|c| c.index).collect::<Vec<_>>());
+        let mut input = source.open(&options)?;
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {

@@ -6,7 +6,7 @@
 //! how GS1 says to store them. The GS1 prefix names the member organisation that issued the
 //! company prefix, not the country where the product was made.
 
-use super::{Fields, Text, check_digit_problem, decoded, not_a_digit};
+use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
 use crate::decode::{Decoded, Kind};
 use crate::error::{Problem, ProblemKind};
@@ -72,7 +72,7 @@ pub fn organization(prefix: &str) -> Option<&'static str> {
 /// ```
 pub fn parse(value: &str) -> Result<Decoded, Problem> {
     let text = Text::new(value, "the digits under the barcode")?;
-    let digits = digits(&text, "a gtin")?;
+    let digits = decimal_digits(&text, SEPARATORS, "a gtin")?;
     let n = digits.len();
     let format = match n {
         8 => "gtin-8",
@@ -143,7 +143,7 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
 /// ```
 pub fn parse_upc_e(value: &str) -> Result<Decoded, Problem> {
     let text = Text::new(value, "the 8 digits under the UPC-E barcode")?;
-    let digits = digits(&text, "a upc-e")?;
+    let digits = decimal_digits(&text, SEPARATORS, "a upc-e")?;
     let n = digits.len();
     if n != 8 {
         let (kind, span, what) = match n < 8 {
@@ -296,15 +296,6 @@ fn verify_mod10(text: &Text, digits: &[(char, usize)]) -> Result<(), Problem> {
         return Err(check_digit_problem(text, at, &expected, found));
     }
     Ok(())
-}
-
-/// The decimal digits of `text`, separators dropped, each with its cleaned index.
-fn digits(text: &Text, what: &str) -> Result<Vec<(char, usize)>, Problem> {
-    let chars = text.without(SEPARATORS);
-    match chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
-        Some(&(c, at)) => Err(not_a_digit(text, at, c, what)),
-        None => Ok(chars),
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! Digits may be grouped with spaces or `-` as they are printed (`35-209900-176148-1`).
 
-use super::{Fields, Text, check_digit_problem, decoded, not_a_digit};
+use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
 use crate::decode::{Decoded, Kind};
 use crate::error::{Problem, ProblemKind};
@@ -22,7 +22,7 @@ const SEPARATORS: &[char] = &[' ', '-'];
 /// ```
 pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
     let text = Text::new(value, "the 15-digit IMEI (dial *#06#)")?;
-    let digits = decimal_digits(&text, "an imei")?;
+    let digits = decimal_digits(&text, SEPARATORS, "an imei")?;
     let n = digits.len();
     if n < 14 {
         return Err(Problem::new(
@@ -221,15 +221,6 @@ pub fn parse_iccid(value: &str) -> Result<Decoded, Problem> {
     let mut fields = Fields::default();
     fields.text("industry", "89").text("check_digit", expected).text("account", &compact[2..n - 1]);
     Ok(decoded(Kind::Iccid, "iccid", compact, 0.9, reasons, fields))
-}
-
-/// The decimal digits of `text`, separators dropped, each with its cleaned index.
-fn decimal_digits(text: &Text, what: &str) -> Result<Vec<(char, usize)>, Problem> {
-    let chars = text.without(SEPARATORS);
-    match chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
-        Some(&(c, at)) => Err(not_a_digit(text, at, c, what)),
-        None => Ok(chars),
-    }
 }
 
 #[cfg(test)]

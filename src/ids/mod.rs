@@ -99,6 +99,20 @@ pub(crate) fn look_alike_digit(c: char) -> Option<char> {
 }
 
 /// The problem for a character that is not a decimal digit in a digits-only identifier.
+/// The decimal digits of `text` once `separators` are dropped, each with its cleaned index; the
+/// first other character is the problem.
+pub(crate) fn decimal_digits(
+    text: &Text,
+    separators: &[char],
+    what: &str,
+) -> Result<Vec<(char, usize)>, Problem> {
+    let chars = text.without(separators);
+    match chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
+        Some(&(c, at)) => Err(not_a_digit(text, at, c, what)),
+        None => Ok(chars),
+    }
+}
+
 pub(crate) fn not_a_digit(text: &Text, at: usize, c: char, what: &str) -> Problem {
     let problem = Problem::new(
         ProblemKind::InvalidCharacter,
