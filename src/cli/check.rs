@@ -320,6 +320,7 @@ fn write_row(
 fn print_summary(s: &Summary) {
     eprintln!();
     eprintln!("rows       {:>9}", s.rows);
+    eprintln!("cells      {:>9} ({} per row: {})", s.cells, s.columns.len(), s.columns.join(", "));
     eprintln!("valid      {:>9}", s.valid);
     eprintln!("invalid    {:>9}", s.invalid);
     for (reason, n) in &s.by_reason {
