@@ -284,3 +284,15 @@ fn against_an_existing_inventory() {
     assert_eq!(groups[1]["reasons"], serde_json::json!(["confusable"]));
     assert_eq!(groups[1]["members"][1]["row"], 5);
 }
+
+#[test]
+fn an_empty_file_is_a_clear_input_error() {
+    let empty = scratch("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    for command in ["check", "dupes"] {
+        let out = serialkit(&[command, empty.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("empty.csv: the file is empty: no header row and no data"), "{stderr}");
+    }
+}

@@ -117,7 +117,7 @@ impl Input {
         if input.has_header {
             match input.next_row()? {
                 Some(row) => input.header = row.cells,
-                None => input.header = Vec::new(),
+                None => return Err(format!("{}: the file is empty: no header row and no data", input.name)),
             }
             input.width = input.header.len();
         }
