@@ -208,6 +208,47 @@ fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     h ^ (h >> 32)
 }
 
+/// The key index: open addressing over `(id, hash tag)` slots, at most half full. Eight bytes
+/// a slot, and the keys themselves stay in the arena.
+struct KeyTable {
+    slots: Vec<(u32, u32)>,
+    len: usize,
+}
+
+impl KeyTable {
+    fn new() -> KeyTable {
+        KeyTable { slots: vec![(NONE, 0); 1024], len: 0 }
+    }
+
+    /// Ids stored under hashes with the same probe start and tag as `h`; callers compare bytes.
+    fn get(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
+        let mask = self.slots.len() - 1;
+        let tag = (h >> 32) as u32;
+        let mut at = h as usize & mask;
+        std::iter::from_fn(move || {
+            loop {
+                let (id, t) = self.slots[at];
+                if id == NONE {
+                    return None;
+                }
+                at = (at + 1) & mask;
+                if t == tag {
+                    return Some(id);
+                }
+            }
+        })
+    }
+
+    fn place(slots: &mut [(u32, u32)], h: u64, id: u32) {
+        let mask = slots.len() - 1;
+        let mut at = h as usize & mask;
+        while slots[at].0 != NONE {
+            at = (at + 1) & mask;
+        }
+        slots[at] = (id, (h >> 32) as u32);
+    }
+}
+
 /// A group of entries found by [`Finder::finish`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawGroup {
@@ -228,7 +269,7 @@ pub struct Finder {
     /// Start of key `k` in the arena (one more entry at the end).
     starts: Vec<u32>,
     /// Key id by key hash; collisions are resolved by comparing bytes.
-    ids: HashIndex,
+    ids: KeyTable,
     /// For each entry: its key (`u32::MAX` for a blank value) and its source (column or file).
     entry_key: Vec<u32>,
     entry_source: Vec<u32>,
@@ -241,7 +282,7 @@ impl Finder {
             near,
             arena: Vec::new(),
             starts: vec![0],
-            ids: HashIndex::new(),
+            ids: KeyTable::new(),
             entry_key: Vec::new(),
             entry_source: Vec::new(),
         }
@@ -286,7 +327,16 @@ impl Finder {
         let id = (self.starts.len() - 1) as u32;
         self.arena.extend_from_slice(key);
         self.starts.push(self.arena.len() as u32);
-        self.ids.insert(h, id);
+        if (self.ids.len + 1) * 2 > self.ids.slots.len() {
+            // Double the table; the hashes come again from the arena.
+            let mut slots = vec![(NONE, 0); self.ids.slots.len() * 2];
+            for old in 0..id {
+                KeyTable::place(&mut slots, hash(0, [self.key(old)]), old);
+            }
+            self.ids.slots = slots;
+        }
+        KeyTable::place(&mut self.ids.slots, h, id);
+        self.ids.len += 1;
         id
     }
 
@@ -353,8 +403,8 @@ impl Finder {
         // answers those without touching the hash table.
         let bits = (keys as usize * 16).next_power_of_two().max(64);
         let mut present = vec![0u64; bits / 64];
-        for h in self.ids.first.keys() {
-            let b = (*h as usize) & (bits - 1);
+        for id in 0..keys {
+            let b = (hash(0, [self.key(id)]) as usize) & (bits - 1);
             present[b / 64] |= 1 << (b % 64);
         }
         let maybe = |h: u64| {
@@ -368,21 +418,23 @@ impl Finder {
             }
         };
         if self.near.confusable {
-            let mut seen = HashIndex::new();
-            let mut folded = Vec::new();
-            for id in 0..keys {
-                let key = self.key(id);
-                if !near_ok(key) {
-                    continue;
-                }
-                folded.clear();
-                folded.extend(key.iter().map(|&b| fold(b)));
-                let h = hash(1, [&folded[..]]);
-                let same =
-                    seen.get(h).find(|&o| self.key(o).iter().map(|&b| fold(b)).eq(folded.iter().copied()));
-                match same {
-                    Some(other) => link(sets, other, id, Reason::Confusable),
-                    None => seen.insert(h, id),
+            // Keys by the hash of their folded form, sorted: equal folded forms sit together.
+            let folded_hash = |k: &[u8]| hash(1, [&k.iter().map(|&b| fold(b)).collect::<Vec<u8>>()[..]]);
+            let mut by_fold: Vec<(u64, u32)> = (0..keys)
+                .filter(|&id| near_ok(self.key(id)))
+                .map(|id| (folded_hash(self.key(id)), id))
+                .collect();
+            by_fold.sort_unstable();
+            for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+                for (j, &(_, id)) in run.iter().enumerate() {
+                    let folded = self.key(id).iter().map(|&b| fold(b));
+                    let same = run[..j]
+                        .iter()
+                        .map(|&(_, o)| o)
+                        .find(|&o| self.key(o).iter().map(|&b| fold(b)).eq(folded.clone()));
+                    if let Some(other) = same {
+                        link(sets, other, id, Reason::Confusable);
+                    }
                 }
             }
         }
