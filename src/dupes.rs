@@ -208,7 +208,7 @@ fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     h ^ (h >> 32)
 }
 
-/// The key index: open addressing over `(id, hash tag)` slots, at most half full. Eight bytes
+/// The key index: open addressing over `(id, hash tag)` slots, at most 70% full. Eight bytes
 /// a slot, and the keys themselves stay in the arena.
 struct KeyTable {
     slots: Vec<(u32, u32)>,
@@ -327,7 +327,7 @@ impl Finder {
         let id = (self.starts.len() - 1) as u32;
         self.arena.extend_from_slice(key);
         self.starts.push(self.arena.len() as u32);
-        if (self.ids.len + 1) * 2 > self.ids.slots.len() {
+        if (self.ids.len + 1) * 10 > self.ids.slots.len() * 7 {
             // Double the table; the hashes come again from the arena.
             let mut slots = vec![(NONE, 0); self.ids.slots.len() * 2];
             for old in 0..id {
