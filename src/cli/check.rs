@@ -101,19 +101,27 @@ struct Summary {
 
 /// Checks the file; exit 1 when any cell is invalid or duplicated.
 pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
-    match check(registry, args) {
-        Ok(code) => Ok(code),
-        Err(Failure::Usage(message)) => {
-            eprintln!("serialkit: {message}");
-            Ok(EXIT_USAGE)
-        }
-        Err(Failure::Io(e)) => Err(e),
-    }
+    Failure::exit(check(registry, args))
 }
 
 pub(super) enum Failure {
     Usage(String),
     Io(io::Error),
+}
+
+impl Failure {
+    /// The exit status of a command's result: a usage or input problem is reported here and
+    /// exits 2; an I/O error goes up (a closed pipe is not an error there).
+    pub(super) fn exit(result: Result<i32, Failure>) -> io::Result<i32> {
+        match result {
+            Ok(code) => Ok(code),
+            Err(Failure::Usage(message)) => {
+                eprintln!("serialkit: {message}");
+                Ok(EXIT_USAGE)
+            }
+            Err(Failure::Io(e)) => Err(e),
+        }
+    }
 }
 
 impl From<io::Error> for Failure {

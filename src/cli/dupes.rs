@@ -6,7 +6,7 @@
 
 use super::check::{Checked, Failure, Selection, choose_columns};
 use super::read::{Input, Located, ReadOptions};
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_OK};
 use rayon::prelude::*;
 use serialkit::Registry;
 use serialkit::dupes::{Finder, NearKinds, Reason, identity_key};
@@ -103,14 +103,7 @@ impl Source {
 
 /// Finds the groups; exit 1 when there are any.
 pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
-    match dupes(registry, args) {
-        Ok(code) => Ok(code),
-        Err(Failure::Usage(message)) => {
-            eprintln!("serialkit: {message}");
-            Ok(EXIT_USAGE)
-        }
-        Err(Failure::Io(e)) => Err(e),
-    }
+    Failure::exit(dupes(registry, args))
 }
 
 fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
