@@ -16,7 +16,7 @@ fn identifiers(c: &mut Criterion) {
         ("upc-a", Kind::Gtin, "036000291452"),
         ("isbn-13", Kind::Isbn, "9780306406157"),
     ] {
-        let named = Options { vendor: None, kind: Some(kind) };
+        let named = Options { kind: Some(kind), ..Options::default() };
         group.bench_with_input(BenchmarkId::new("kind-named", name), &value, |b, v| {
             b.iter(|| registry.best(black_box(v), &named))
         });

@@ -113,12 +113,16 @@ pub struct Options {
     pub vendor: Option<String>,
     /// Only formats of this kind are tried.
     pub kind: Option<Kind>,
+    /// Refuse what serialkit reads leniently where respected tools disagree: MAC groups that
+    /// drop a leading zero (`d0:5:9:4:a2:a0`, accepted by netaddr, refused by validator.js).
+    /// A 16-digit IMEISV is refused by asking for [`Kind::Imei`] instead.
+    pub strict: bool,
 }
 
 impl Options {
     /// Options for one vendor.
     pub fn vendor(vendor: impl Into<String>) -> Options {
-        Options { vendor: Some(vendor.into()), kind: None }
+        Options { vendor: Some(vendor.into()), ..Options::default() }
     }
 }
 
@@ -311,7 +315,7 @@ impl Registry {
         // when such a kind was asked for (the vendor then does not matter).
         let mut standard_problems = Vec::new();
         if vendor.is_none() || standard_kind {
-            for result in crate::ids::identify(value, options.kind) {
+            for result in crate::ids::identify(value, options.kind, options.strict) {
                 match result {
                     Ok(decoded) => candidates.push(decoded),
                     Err(problem) => standard_problems.push(problem),
@@ -384,7 +388,8 @@ impl Registry {
     /// assert_eq!(partial.state, PartialState::Incomplete);
     /// ```
     pub fn check_partial(&self, value: &str, vendor: &str) -> Partial {
-        let options = Options { vendor: (!vendor.is_empty()).then(|| vendor.to_string()), kind: None };
+        let options =
+            Options { vendor: (!vendor.is_empty()).then(|| vendor.to_string()), ..Options::default() };
         let problem = match self.evaluate(value, &options, true).1 {
             Ok(mut candidates) => {
                 return Partial {
@@ -642,17 +647,16 @@ impl Registry {
             attempts
         };
         let limit = if vendor.is_some() { usize::MAX } else { (len / 4).max(1) };
+        // Closest first; among equally close formats the better-sourced one, then the one the
+        // value got furthest into.
         let best = attempts
             .iter()
             .map(|a| (a.format.distance(&a.view, typing), a))
             .filter(|(d, _)| *d <= limit)
-            .fold(None::<(usize, &Attempt)>, |best, (d, a)| match best {
-                Some((bd, b))
-                    if (bd, std::cmp::Reverse(b.progress())) <= (d, std::cmp::Reverse(a.progress())) =>
-                {
-                    Some((bd, b))
-                }
-                _ => Some((d, a)),
+            .min_by(|(da, a), (db, b)| {
+                da.cmp(db)
+                    .then(b.format.rules.confidence.total_cmp(&a.format.rules.confidence))
+                    .then(b.progress().cmp(&a.progress()))
             });
         let Some((_, attempt)) = best else {
             let (s, e) = cleaned.input_span(0, len);

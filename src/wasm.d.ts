@@ -106,6 +106,8 @@ export interface DecodeOptions {
   vendor?: string | null;
   /** Only formats of this kind are tried. */
   kind?: Kind | null;
+  /** Refuse lenient readings other tools reject: MAC groups missing a leading zero. */
+  strict?: boolean;
 }
 
 /** The result of `validate`. */

@@ -125,6 +125,8 @@ struct JsOptions {
     vendor: Option<String>,
     #[serde(default)]
     kind: Option<String>,
+    #[serde(default)]
+    strict: bool,
 }
 
 /// A string argument, or a message saying what came instead.
@@ -146,7 +148,7 @@ fn options_arg(value: JsValue) -> Result<Options, String> {
     }
     let js: JsOptions = de::from_value(value).map_err(|e| format!("invalid options: {e}"))?;
     let kind = js.kind.filter(|k| !k.is_empty()).map(|k| k.parse::<Kind>()).transpose()?;
-    Ok(Options { vendor: js.vendor.filter(|v| !v.is_empty()), kind })
+    Ok(Options { vendor: js.vendor.filter(|v| !v.is_empty()), kind, strict: js.strict })
 }
 
 /// Identifies and decodes a value: every accepted reading, best first, or what is wrong.

@@ -53,6 +53,16 @@ fn decode_reads_stdin_one_value_per_line() {
 }
 
 #[test]
+fn strict_flag_takes_the_other_mac_reading() {
+    let lenient = serialkit(&["decode", "--json", "--kind", "mac", "d0:5:9:4:a2:a0"], "");
+    assert_eq!(lenient.status.code(), Some(0));
+    assert_eq!(json_lines(&lenient)[0]["normalized"], "D0:05:09:04:A2:A0");
+    let strict = serialkit(&["decode", "--json", "--strict", "--kind", "mac", "d0:5:9:4:a2:a0"], "");
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(json_lines(&strict)[0]["errors"][0]["start"], 3);
+}
+
+#[test]
 fn human_output_shows_a_caret_and_hint() {
     let out = serialkit(&["decode", "--vendor", "apple", "CO2TJ0Q7GVC8"], "");
     let text = String::from_utf8_lossy(&out.stdout);

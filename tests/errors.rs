@@ -103,10 +103,28 @@ fn imeisv_reading_is_chosen_by_kind() {
     // No kind: 16 digits read as an IMEISV (python-stdnum's reading).
     assert_eq!(r.best("4901542032375181", &Options::default()).unwrap().kind, Kind::Imeisv);
     // --kind imei: strict, as validator.js is.
-    let strict = Options { vendor: None, kind: Some(Kind::Imei) };
+    let strict = Options { kind: Some(Kind::Imei), ..Options::default() };
     let p = r.best("4901542032375181", &strict).unwrap_err();
     assert_eq!(p.message(), "16 digits is an imeisv, not an imei");
     assert_eq!(r.best("490154203237518", &strict).unwrap().kind, Kind::Imei);
-    let sv = Options { vendor: None, kind: Some(Kind::Imeisv) };
+    let sv = Options { kind: Some(Kind::Imeisv), ..Options::default() };
     assert_eq!(r.best("490154203237518", &sv).unwrap_err().message(), "an imeisv has 16 digits");
+}
+
+#[test]
+fn short_mac_groups_are_refused_when_strict() {
+    use serialkit::{Kind, Options, Registry};
+    let r = Registry::builtin();
+    // netaddr's reading by default: the dropped zeros are restored.
+    let lenient = r.best("d0:5:9:4:a2:a0", &Options::default()).unwrap();
+    assert_eq!((lenient.kind, lenient.normalized.as_str()), (Kind::Mac, "D0:05:09:04:A2:A0"));
+    // validator.js's reading on request, with the first short group marked.
+    let strict = Options { strict: true, ..Options::default() };
+    let p = r.best("d0:5:9:4:a2:a0", &strict).unwrap_err();
+    assert_eq!(p.message(), "group of 1 hex digit, the colon notation has 2 per group");
+    assert_eq!((p.span().start, p.span().end), (3, 4));
+    assert_eq!(p.hint(), Some("write the dropped leading zeros: 05, not 5"));
+    let cisco = Options { kind: Some(Kind::Mac), strict: true, ..Options::default() };
+    assert_eq!(r.best("1.2.3", &cisco).unwrap_err().span().start, 0);
+    assert!(r.best("d0:05:09:04:a2:a0", &strict).is_ok());
 }

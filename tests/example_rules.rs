@@ -31,7 +31,7 @@ fn kinds_come_from_the_rule_files() {
     let registry = registry();
     let tag = registry.decode("IT-NYC-004512", &Options::default());
     assert_eq!(tag.kind, Some(Kind::AssetTag));
-    let sku = registry.decode("ELEC-01234", &Options { vendor: None, kind: Some(Kind::Sku) });
+    let sku = registry.decode("ELEC-01234", &Options { kind: Some(Kind::Sku), ..Options::default() });
     assert_eq!(sku.format.as_deref(), Some("skus-item"));
     assert_eq!(sku.fields["department_name"].to_string(), "Electronics");
 }

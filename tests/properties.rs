@@ -26,7 +26,7 @@ proptest! {
     #[test]
     fn decode_never_panics_and_spans_fit(value in any_value(), v in 0..VENDORS.len()) {
         let registry = Registry::builtin();
-        let options = Options { vendor: (!VENDORS[v].is_empty()).then(|| VENDORS[v].to_string()), kind: None };
+        let options = Options { vendor: (!VENDORS[v].is_empty()).then(|| VENDORS[v].to_string()), ..Options::default() };
         let report = registry.decode(&value, &options);
         prop_assert_eq!(report.valid, !report.candidates.is_empty());
         prop_assert_eq!(report.valid, report.errors.is_empty());
@@ -61,7 +61,7 @@ proptest! {
         for c in report.candidates.iter().take(3) {
             // Standard identifiers (MAC, IMEI …) have no vendor: ask for their kind instead.
             let options = match c.vendor.is_empty() {
-                true => Options { vendor: None, kind: Some(c.kind) },
+                true => Options { kind: Some(c.kind), ..Options::default() },
                 false => Options::vendor(c.vendor.clone()),
             };
             let again = registry.decode(&c.normalized, &options);

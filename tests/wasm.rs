@@ -44,6 +44,15 @@ fn decode_options_are_checked() {
 }
 
 #[wasm_bindgen_test]
+fn strict_refuses_short_mac_groups() {
+    let lenient = js(wasm::decode(s("d0:5:9:4:a2:a0"), obj(&json!({"kind": "mac"}))));
+    assert_eq!(lenient["normalized"], json!("D0:05:09:04:A2:A0"));
+    let strict = js(wasm::decode(s("d0:5:9:4:a2:a0"), obj(&json!({"kind": "mac", "strict": true}))));
+    assert_eq!(strict["valid"], json!(false));
+    assert_eq!(strict["errors"][0]["start"], json!(3));
+}
+
+#[wasm_bindgen_test]
 fn validate_points_at_the_wrong_character_with_a_hint() {
     let result = js(wasm::validate(s("CO2TJ0Q7GVC8"), s("apple")));
     assert_eq!(

@@ -27,6 +27,9 @@ pub struct Args {
     /// Check every chosen column as this kind (serial, model, mac, imei, …).
     #[arg(long, value_parser = super::parse_kind)]
     kind: Option<Kind>,
+    /// Refuse lenient readings other tools reject: MAC groups missing a leading zero.
+    #[arg(long)]
+    strict: bool,
     /// The vendor of every row (an id, name or alias).
     #[arg(long, conflicts_with = "vendor_column")]
     vendor: Option<String>,
@@ -214,7 +217,10 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                         .iter()
                         .map(|c| {
                             let value = row.cells.get(c.index).map_or("", String::as_str);
-                            registry.best(value, &Options { vendor: vendor.clone(), kind: c.kind })
+                            registry.best(
+                                value,
+                                &Options { vendor: vendor.clone(), kind: c.kind, strict: args.strict },
+                            )
                         })
                         .collect()
                 })
@@ -232,13 +238,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     progress.finish();
     out.finish()?;
     summary.warnings = input.warnings.len() as u64;
-    for w in input.warnings.iter().take(20) {
-        let column = w.column.map(|c| format!(", column {}", input.column_name(c))).unwrap_or_default();
-        eprintln!("serialkit: {}: row {}{column}: {}", input.name, w.row, w.message);
-    }
-    if input.warnings.len() > 20 {
-        eprintln!("serialkit: … and {} more warnings", input.warnings.len() - 20);
-    }
+    input.print_warnings();
     match args.summary {
         SummaryFormat::Json => println!("{}", serde_json::to_string(&summary).map_err(io::Error::other)?),
         SummaryFormat::Text if !args.quiet => print_summary(&summary),
@@ -427,7 +427,7 @@ pub(super) fn choose_columns(
             let hits = values
                 .iter()
                 .filter(|v| {
-                    let r = registry.best(v, &Options { vendor: None, kind: sel.kind });
+                    let r = registry.best(v, &Options { kind: sel.kind, ..Options::default() });
                     r.is_ok_and(|d| d.confidence >= 0.3)
                 })
                 .count();

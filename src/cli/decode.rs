@@ -10,9 +10,13 @@ pub struct Args {
     /// Only this vendor's formats (an id such as `apple`, or a name or alias such as "HP Inc.").
     #[arg(long)]
     vendor: Option<String>,
-    /// Only identifiers of this kind: serial, model, sku, asset-tag.
+    /// Only identifiers of this kind: serial, model, sku, asset-tag, mac, imei, imeisv, meid,
+    /// iccid, gtin, isbn, gs1.
     #[arg(long, value_parser = super::parse_kind)]
     kind: Option<Kind>,
+    /// Refuse lenient readings other tools reject: MAC groups missing a leading zero.
+    #[arg(long)]
+    strict: bool,
     /// One JSON object per value, in input order (NDJSON).
     #[arg(long)]
     json: bool,
@@ -29,7 +33,7 @@ pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
             return Ok(EXIT_USAGE);
         }
     }
-    let options = Options { vendor: args.vendor.clone(), kind: args.kind };
+    let options = Options { vendor: args.vendor.clone(), kind: args.kind, strict: args.strict };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut all_valid = true;
     let mut emit = |value: &str, out: &mut dyn Write| -> io::Result<()> {

@@ -166,6 +166,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                 }
             }
         }
+        input.print_warnings();
     }
     let mut groups = finder.finish();
     if !args.against.is_empty() {

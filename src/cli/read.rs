@@ -36,6 +36,13 @@ pub struct Input {
     /// When set, only these columns are read (the others come back empty): passes that need
     /// one column of a wide file skip the cost of the rest.
     only: Option<Vec<usize>>,
+    /// The last row read had a line break in its last cell: if the file then ends inside
+    /// quotes, that cell swallowed the rest of it.
+    open_quote: Option<(u64, usize)>,
+    /// Whether the file's last non-blank byte is a quote (a CSV that closes its last quote).
+    ends_quoted: bool,
+    /// The end was reached (and what it shows reported).
+    ended: bool,
 }
 
 /// How to read the file.
@@ -48,6 +55,14 @@ pub struct ReadOptions {
 
 /// Spreadsheets larger than this are refused: they are unpacked in memory.
 const MAX_SHEET_BYTES: u64 = 512 << 20;
+
+/// XLSX and ODS files whose parts unpack to more than this are refused: a few kilobytes of zip
+/// can claim gigabytes (a zip bomb), and the sheet is held in memory.
+const MAX_UNPACKED_BYTES: u128 = 1 << 30;
+
+/// Cells longer than this get a warning: no identifier is near it, so the file is probably
+/// broken (an unclosed quote, binary data) or the column is not what it seems.
+const LONG_CELL_BYTES: usize = 1 << 20;
 
 /// Where the input is: a path, or stdin saved to a temporary file so it can be read twice.
 pub struct Located {
@@ -87,6 +102,7 @@ impl Input {
         file.rewind().map_err(|e| fail(&e))?;
         let is_zip = n >= 4 && magic[..4] == *b"PK\x03\x04";
         let is_ole = n >= 8 && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        let mut ends_quoted = false;
         let rows = if is_zip || is_ole {
             Rows::Sheet(read_sheet(file, &name, options.sheet.as_deref())?.into_iter())
         } else {
@@ -97,6 +113,7 @@ impl Input {
                 Some(d) => d,
                 None => sniff_delimiter(&mut file, &located.path).map_err(|e| fail(&e))?,
             };
+            ends_quoted = last_byte(&mut file).map_err(|e| fail(&e))? == Some(b'"');
             let reader = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .has_headers(false)
@@ -113,6 +130,9 @@ impl Input {
             warnings: Vec::new(),
             width: 0,
             only: None,
+            open_quote: None,
+            ends_quoted,
+            ended: false,
         };
         if input.has_header {
             match input.next_row()? {
@@ -120,8 +140,40 @@ impl Input {
                 None => return Err(format!("{}: the file is empty: no header row and no data", input.name)),
             }
             input.width = input.header.len();
+            input.warn_repeated_names();
         }
         Ok(input)
+    }
+
+    /// A header name used twice makes `--column NAME` and the appended columns ambiguous.
+    fn warn_repeated_names(&mut self) {
+        for (i, name) in self.header.iter().enumerate() {
+            let first = self.header.iter().position(|h| h == name).unwrap_or(i);
+            if first < i && !name.trim().is_empty() {
+                self.warnings.push(Warning {
+                    row: 1,
+                    column: Some(i),
+                    message: format!(
+                        "the header '{name}' is also column {}'s: --column {name} means column {}; \
+                         use --column {} for this one",
+                        first + 1,
+                        first + 1,
+                        i + 1
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Prints the warnings (the first 20) on stderr, each with file, row and column.
+    pub fn print_warnings(&self) {
+        for w in self.warnings.iter().take(20) {
+            let column = w.column.map(|c| format!(", column {}", self.column_name(c))).unwrap_or_default();
+            eprintln!("serialkit: {}: row {}{column}: {}", self.name, w.row, w.message);
+        }
+        if self.warnings.len() > 20 {
+            eprintln!("serialkit: … and {} more warnings", self.warnings.len() - 20);
+        }
     }
 
     /// Reads only `columns` from now on; the other cells come back empty.
@@ -146,21 +198,52 @@ impl Input {
         let cells = match &mut self.rows {
             Rows::Sheet(rows) => match rows.next() {
                 Some(cells) => cells,
-                None => return Ok(None),
+                None => {
+                    self.finish(number);
+                    return Ok(None);
+                }
             },
             Rows::Csv(reader) => {
                 let mut record = csv::ByteRecord::new();
                 match reader.read_byte_record(&mut record) {
-                    Ok(false) => return Ok(None),
+                    Ok(false) => {
+                        self.finish(number);
+                        return Ok(None);
+                    }
                     Ok(true) => {}
                     Err(e) => return Err(format!("{}: row {number}: {e}", self.name)),
                 }
+                self.open_quote = record
+                    .iter()
+                    .next_back()
+                    .filter(|f| f.contains(&b'\n'))
+                    .map(|_| (number, record.len() - 1));
                 let mut cells = Vec::with_capacity(record.len());
                 for (i, field) in record.iter().enumerate() {
                     if self.only.as_ref().is_some_and(|only| !only.contains(&i)) {
                         // A column nobody reads: kept in place, empty, at no allocation.
                         cells.push(String::new());
                         continue;
+                    }
+                    if field.len() > LONG_CELL_BYTES {
+                        self.warnings.push(Warning {
+                            row: number,
+                            column: Some(i),
+                            message: format!(
+                                "a cell of {} bytes, far longer than any identifier; checked as too long, \
+                                 written unchanged",
+                                field.len()
+                            ),
+                        });
+                    }
+                    if field.contains(&0) {
+                        self.warnings.push(Warning {
+                            row: number,
+                            column: Some(i),
+                            message:
+                                "a NUL byte in the cell (binary data or a broken export?); kept as it is"
+                                    .into(),
+                        });
                     }
                     match std::str::from_utf8(field) {
                         Ok(s) => cells.push(s.to_string()),
@@ -204,6 +287,25 @@ impl Input {
         }))
     }
 
+    /// Notes what the end of the file shows: a quote never closed, or no data rows at all.
+    fn finish(&mut self, next_number: u64) {
+        if std::mem::replace(&mut self.ended, true) {
+            return;
+        }
+        if let Some((row, column)) = self.open_quote.take().filter(|_| !self.ends_quoted) {
+            self.warnings.push(Warning {
+                row,
+                column: Some(column),
+                message: "a quote opened in this cell is never closed: the rest of the file was read into \
+                          it"
+                .into(),
+            });
+        }
+        if self.has_header && next_number == 2 {
+            self.warnings.push(Warning { row: 1, column: None, message: "a header and no data rows".into() });
+        }
+    }
+
     /// The display name of column `i`.
     pub fn column_name(&self, i: usize) -> String {
         match self.header.get(i) {
@@ -245,6 +347,9 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<Vec<Vec
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
+    if bytes.starts_with(b"PK") {
+        check_unpacked_size(&bytes, name)?;
+    }
     let mut workbook = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes))
         .map_err(|e| format!("{name}: not a readable XLSX, XLS or ODS file: {e}"))?;
     let names = workbook.sheet_names().to_vec();
@@ -264,6 +369,25 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<Vec<Vec
     Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
 }
 
+/// Refuses a zip whose directory says it unpacks to more than [`MAX_UNPACKED_BYTES`].
+fn check_unpacked_size(bytes: &[u8], name: &str) -> Result<(), String> {
+    let unreadable = |e: zip::result::ZipError| format!("{name}: not a readable XLSX or ODS file: {e}");
+    let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(unreadable)?;
+    // The central directory's sizes, which a streamed zip (data descriptors) also carries.
+    let mut unpacked = 0u128;
+    for i in 0..archive.len() {
+        unpacked += u128::from(archive.by_index_raw(i).map_err(unreadable)?.size());
+    }
+    if unpacked > MAX_UNPACKED_BYTES {
+        return Err(format!(
+            "{name}: unpacks to {unpacked} bytes from {} (over the {MAX_UNPACKED_BYTES}-byte limit; \
+             a zip bomb?); export the sheet as CSV",
+            bytes.len()
+        ));
+    }
+    Ok(())
+}
+
 fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
@@ -277,4 +401,14 @@ fn cell_text(cell: &Data) -> String {
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
+}
+
+/// The last byte of the file that is not a line break or a space.
+fn last_byte(file: &mut File) -> io::Result<Option<u8>> {
+    let len = file.metadata()?.len();
+    let mut tail = vec![0u8; len.min(64) as usize];
+    file.seek(io::SeekFrom::Start(len - tail.len() as u64))?;
+    file.read_exact(&mut tail)?;
+    file.rewind()?;
+    Ok(tail.iter().rev().copied().find(|b| !b" \r\n\t".contains(b)))
 }

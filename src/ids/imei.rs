@@ -73,13 +73,16 @@ pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
 /// decimal form (optionally a 19th, a Luhn check digit).
 ///
 /// Fields: `manufacturer_code` (8 hex digits, the first two are the region code), `serial` (6 hex
-/// digits), `meid_hex` and `meid_dec` (both forms without check digit) and `check_digit` when
+/// digits), `meid_hex` and `meid_dec` (both forms without check digit), `pseudo_esn` and
+/// `pseudo_esn_dec` (the 32-bit ESN that networks expecting an ESN derive from the MEID: `80` and
+/// the low 24 bits of the SHA-1 of its 56 bits, per 3GPP2 X.S0008) and `check_digit` when
 /// given. A 14-digit hex form of decimal digits only is also an IMEI body, and is checked with
 /// the decimal Luhn algorithm, as python-stdnum does.
 ///
 /// ```
 /// let meid = serialkit::ids::imei::parse_meid("29360 87365 0070 3710 0").unwrap();
 /// assert_eq!(meid.fields["meid_hex"].to_string(), "AF0123450ABCDE");
+/// assert_eq!(meid.fields["pseudo_esn"].to_string(), "8016B128");
 /// ```
 pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
     let text = Text::new(value, "the MEID (14 hex digits or 18 decimal digits)")?;
@@ -157,6 +160,10 @@ pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
         .text("serial", &hex[8..])
         .text("meid_hex", hex.clone())
         .text("meid_dec", format!("{maker:010}{serial:08}"));
+    let pseudo = pseudo_esn((maker << 24) | serial);
+    fields
+        .text("pseudo_esn", format!("{pseudo:08X}"))
+        .text("pseudo_esn_dec", format!("{:03}{:08}", pseudo >> 24, pseudo & 0xFF_FFFF));
     let mut confidence: f64 = if check_len == 1 { 0.85 } else { 0.6 };
     if format == "meid-hex" && all_decimal {
         reasons.push("only decimal digits: also an imei".to_string());
@@ -167,6 +174,13 @@ pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
         confidence -= 0.2;
     }
     Ok(decoded(Kind::Meid, format, compact, confidence, reasons, fields))
+}
+
+/// The pseudo-ESN of a 56-bit MEID: the manufacturer code 0x80 and the low 24 bits of the
+/// SHA-1 of the MEID's 7 bytes.
+fn pseudo_esn(meid: u64) -> u32 {
+    let digest = sha1_smol::Sha1::from(&meid.to_be_bytes()[1..]).digest().bytes();
+    0x8000_0000 | u32::from_be_bytes([0, digest[17], digest[18], digest[19]])
 }
 
 /// Reads an ICCID (SIM card number): `89`, country code, issuer and account, 19 or 20 digits

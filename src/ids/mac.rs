@@ -57,12 +57,28 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
 
 /// [`parse`] with the organization looked up in `registry` (none when `None`).
 pub fn parse_with(value: &str, registry: Option<&MacRegistry>) -> Result<Decoded, Problem> {
+    read(value, registry, false)
+}
+
+/// [`parse`] as validator.js reads addresses: every group written in full, so `d0:5:9:4:a2:a0`
+/// and `1.2.3` are refused with the span of the first short group.
+///
+/// ```
+/// let err = serialkit::ids::mac::parse_strict("d0:5:9:4:a2:a0").unwrap_err();
+/// assert_eq!(err.message(), "group of 1 hex digit, the colon notation has 2 per group");
+/// assert_eq!((err.span().start, err.span().end), (3, 4));
+/// ```
+pub fn parse_strict(value: &str) -> Result<Decoded, Problem> {
+    read(value, oui::current(), true)
+}
+
+fn read(value: &str, registry: Option<&MacRegistry>, strict: bool) -> Result<Decoded, Problem> {
     let text = Text::new(value, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
     let chars = text.chars();
     check_characters(&text)?;
     let separator = chars.iter().copied().find(|c| SEPARATORS.contains(c));
     let groups = split(&text, separator)?;
-    let (octets, notation, short_groups) = octets(&text, separator, &groups)?;
+    let (octets, notation, short_groups) = octets(&text, separator, &groups, strict)?;
     Ok(describe(octets, notation, short_groups, registry))
 }
 
@@ -126,11 +142,13 @@ fn split(text: &Text, separator: Option<char>) -> Result<Vec<(usize, usize)>, Pr
     Ok(groups)
 }
 
-/// The octets the groups stand for, the notation's name and whether leading zeros were dropped.
+/// The octets the groups stand for, the notation's name and whether leading zeros were dropped
+/// (refused when `strict`).
 fn octets(
     text: &Text,
     separator: Option<char>,
     groups: &[(usize, usize)],
+    strict: bool,
 ) -> Result<(Vec<u8>, &'static str, bool), Problem> {
     let hex: String = text.chars().iter().filter(|c| c.is_ascii_hexdigit()).collect();
     let n = groups.len();
@@ -201,16 +219,21 @@ fn octets(
     for &(s, e) in groups {
         let len = e - s;
         // Leading zeros may be dropped where netaddr allows it: not in PostgreSQL or space notation.
-        let exact = notation == "postgresql" || notation == "space";
+        let exact = strict || notation == "postgresql" || notation == "space";
         if len > digits_per_group || (exact && len != digits_per_group) {
             let kind = if len > digits_per_group { ProblemKind::TooLong } else { ProblemKind::TooShort };
-            return Err(Problem::new(
+            let digits = if len == 1 { "digit" } else { "digits" };
+            let problem = Problem::new(
                 kind,
                 text.span(s, e),
                 format!(
-                    "group of {len} hex digits, the {notation} notation has {digits_per_group} per group"
+                    "group of {len} hex {digits}, the {notation} notation has {digits_per_group} per group"
                 ),
-            ));
+            );
+            return Err(match kind {
+                ProblemKind::TooShort => problem.with_hint("write the dropped leading zeros: 05, not 5"),
+                _ => problem,
+            });
         }
         short |= len < digits_per_group;
         for _ in len..digits_per_group {

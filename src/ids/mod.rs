@@ -190,11 +190,13 @@ pub(crate) fn digit_value(c: char) -> u32 {
 }
 
 /// Tries the parsers for `kind` on `value` (every family whose shape fits when `kind` is `None`)
-/// and returns what each made of it, valid readings and problems alike.
-pub(crate) fn identify(value: &str, kind: Option<Kind>) -> Vec<Result<Decoded, Problem>> {
+/// and returns what each made of it, valid readings and problems alike. `strict` is
+/// [`crate::Options::strict`].
+pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Result<Decoded, Problem>> {
+    let mac = if strict { mac::parse_strict } else { mac::parse };
     let mut out = Vec::new();
     match kind {
-        Some(Kind::Mac) => out.push(mac::parse(value)),
+        Some(Kind::Mac) => out.push(mac(value)),
         // `--kind imei` is strict (validator.js reads 16 digits as wrong); `--kind imeisv` or no
         // kind reads 16 digits as an IMEISV (python-stdnum).
         Some(Kind::Imei) => out.push(imei::parse_imei(value).and_then(|d| {
@@ -243,7 +245,7 @@ pub(crate) fn identify(value: &str, kind: Option<Kind>) -> Vec<Result<Decoded, P
                 let separated = s.colons + s.dashes + s.dots + s.spaces > 0;
                 let bare = s.digits + s.hex_letters;
                 if (separated && !digits_only) || s.colons + s.dots > 0 || bare == 12 || bare == 16 {
-                    out.push(mac::parse(value));
+                    out.push(mac(value));
                 }
             }
             if digits_only && (14..=16).contains(&s.digits) {
@@ -321,7 +323,7 @@ mod tests {
     use super::*;
 
     fn formats(value: &str) -> Vec<String> {
-        identify(value, None).into_iter().filter_map(|r| r.ok()).map(|d| d.format).collect()
+        identify(value, None, false).into_iter().filter_map(|r| r.ok()).map(|d| d.format).collect()
     }
 
     #[test]
@@ -338,18 +340,18 @@ mod tests {
 
     #[test]
     fn identify_with_a_kind_runs_that_parser_only() {
-        let results = identify("00-1A-2B-3C-4D-5E", Some(Kind::Mac));
+        let results = identify("00-1A-2B-3C-4D-5E", Some(Kind::Mac), false);
         assert_eq!(results.len(), 1);
         assert!(results[0].is_ok());
-        assert!(identify("C02TJ0Q7GVC8", Some(Kind::Serial)).is_empty());
-        let err = identify("490154203237517", Some(Kind::Imei)).remove(0).unwrap_err();
+        assert!(identify("C02TJ0Q7GVC8", Some(Kind::Serial), false).is_empty());
+        let err = identify("490154203237517", Some(Kind::Imei), false).remove(0).unwrap_err();
         assert_eq!(err.message(), "check digit should be 8, not 7");
     }
 
     #[test]
     fn identify_skips_values_no_family_fits() {
-        assert!(identify("C02TJ0Q7GVC8", None).is_empty());
-        assert!(identify(&"1".repeat(300), None).is_empty());
+        assert!(identify("C02TJ0Q7GVC8", None, false).is_empty());
+        assert!(identify(&"1".repeat(300), None, false).is_empty());
     }
 
     #[test]
