@@ -26,6 +26,11 @@
 #![warn(missing_docs)]
 
 pub mod check_digit;
+// The `serialkit` command (feature `cli`): in the library so fuzz targets can reach its readers;
+// not part of the documented API.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 mod date;
 mod decode;
 pub mod dupes;

@@ -1,6 +1,4 @@
-//! The `serialkit` command: a thin face over the library (see `src/cli/`).
-
-mod cli;
+//! The `serialkit` command: a thin `main` over the library's command-line module (`src/cli/`).
 
 // Decoding allocates many small strings from two threads; mimalloc handles that far better than
 // the system allocator (measured: see the README's speed section).
@@ -8,5 +6,5 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(cli::run());
+    std::process::exit(serialkit::cli::run());
 }

@@ -7,8 +7,8 @@
 use super::read::{Input, Located, ReadOptions, Row};
 use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::{Decoded, Kind, Options, Problem, Registry};
 use rayon::prelude::*;
-use serialkit::{Decoded, Kind, Options, Problem, Registry};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -544,7 +544,7 @@ fn duplicate_groups(
 /// A 64-bit FNV-1a hash of the value's identity key (letters and digits, upper-cased); 0 for a
 /// value with none.
 fn identity_hash(value: &str) -> u64 {
-    let key = serialkit::dupes::identity_key(value);
+    let key = crate::dupes::identity_key(value);
     if key.is_empty() {
         return 0;
     }

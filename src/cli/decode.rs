@@ -1,7 +1,7 @@
 //! `serialkit decode`: identify and decode values, as NDJSON or for a person.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use serialkit::{Kind, Options, Registry, Report};
+use crate::{Kind, Options, Registry, Report};
 use std::io::{self, BufRead, Write};
 
 /// Arguments of `decode`.
@@ -83,7 +83,7 @@ fn write_human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 }
 
 /// `apple apple-12 (serial)`, or `imei (imei)` for identifiers that belong to no vendor.
-fn describe(d: &serialkit::Decoded) -> String {
+fn describe(d: &crate::Decoded) -> String {
     match d.vendor.is_empty() {
         true => format!("{} ({})", d.format, d.kind.as_str()),
         false => format!("{} {} ({})", d.vendor, d.format, d.kind.as_str()),

@@ -7,9 +7,9 @@
 use super::check::{Checked, Failure, Selection, choose_columns};
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
+use crate::Registry;
+use crate::dupes::{Finder, NearKinds, Reason, identity_key};
 use rayon::prelude::*;
-use serialkit::Registry;
-use serialkit::dupes::{Finder, NearKinds, Reason, identity_key};
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;

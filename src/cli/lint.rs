@@ -13,9 +13,9 @@ pub struct Args {
 
 /// Lints the folder; exit 1 when anything is wrong.
 pub fn run(args: &Args) -> io::Result<i32> {
-    let issues = match serialkit::rules::load_dir(&args.dir) {
+    let issues = match crate::rules::load_dir(&args.dir) {
         Ok(rules) => {
-            let issues = serialkit::rules::lint::lint(&rules);
+            let issues = crate::rules::lint::lint(&rules);
             if issues.is_empty() {
                 let formats: usize = rules.iter().map(|r| r.formats.len()).sum();
                 let examples: usize = rules.iter().map(|r| r.examples.len()).sum();

@@ -4,11 +4,11 @@ mod check;
 mod decode;
 mod dupes;
 mod lint;
-mod read;
-mod write;
+pub mod read;
+pub mod write;
 
+use crate::Registry;
 use clap::{Parser, Subcommand};
-use serialkit::Registry;
 use std::io;
 use std::path::PathBuf;
 
@@ -81,7 +81,7 @@ fn registry(rules: Option<&std::path::Path>) -> Result<std::borrow::Cow<'static,
     let Some(dir) = rules else {
         return Ok(std::borrow::Cow::Borrowed(Registry::builtin()));
     };
-    let loaded = serialkit::rules::load_dir(dir).and_then(Registry::builtin_with);
+    let loaded = crate::rules::load_dir(dir).and_then(Registry::builtin_with);
     loaded.map(std::borrow::Cow::Owned).map_err(|issues| {
         for issue in &issues {
             eprintln!("serialkit: {issue}");
@@ -97,6 +97,6 @@ fn registry(rules: Option<&std::path::Path>) -> Result<std::borrow::Cow<'static,
 }
 
 /// Parses `--kind`.
-fn parse_kind(s: &str) -> Result<serialkit::Kind, String> {
+fn parse_kind(s: &str) -> Result<crate::Kind, String> {
     s.parse()
 }
