@@ -390,7 +390,23 @@ impl Registry {
     pub fn check_partial(&self, value: &str, vendor: &str) -> Partial {
         let options =
             Options { vendor: (!vendor.is_empty()).then(|| vendor.to_string()), ..Options::default() };
-        let problem = match self.evaluate(value, &options, true).1 {
+        self.check_partial_with(value, &options)
+    }
+
+    /// [`Registry::check_partial`] with every option of [`Registry::decode`]: a MAC address,
+    /// IMEI or GTIN field is checked as one (`kind`), and `strict` refuses what it refuses.
+    /// With neither a vendor nor a kind, every vendor format and standard identifier counts.
+    ///
+    /// ```
+    /// use serialkit::{Kind, Options, PartialState, Registry};
+    /// let mac = Options { kind: Some(Kind::Mac), ..Options::default() };
+    /// let partial = Registry::builtin().check_partial_with("00:1A:2B", &mac);
+    /// assert_eq!((partial.state, partial.needs), (PartialState::Incomplete, 6));
+    /// let partial = Registry::builtin().check_partial_with("00:1A-2B", &mac);
+    /// assert_eq!(partial.state, PartialState::Invalid);
+    /// ```
+    pub fn check_partial_with(&self, value: &str, options: &Options) -> Partial {
+        let problem = match self.evaluate(value, options, true).1 {
             Ok(mut candidates) => {
                 return Partial {
                     state: PartialState::Valid,
@@ -421,7 +437,22 @@ impl Registry {
         // Which formats could still accept it once more is typed?
         let mut next = crate::rules::pattern::CharSet::default();
         let mut needs = usize::MAX;
-        for format in self.formats_of(vendor, None) {
+        let standard_kind = options.kind.is_some_and(Kind::is_standard);
+        if vendor.is_none() || standard_kind {
+            let kinds: Vec<Kind> = match options.kind {
+                Some(kind) if kind.is_standard() => vec![kind],
+                Some(_) => Vec::new(),
+                None => Kind::ALL.iter().copied().filter(|k| k.is_standard()).collect(),
+            };
+            for kind in kinds {
+                if let Some((n, more)) = crate::ids::partial::completion(value, kind, options.strict) {
+                    next = next.union(more);
+                    needs = needs.min(n);
+                }
+            }
+        }
+        let formats = if standard_kind { Vec::new() } else { self.formats_of(vendor, options.kind) };
+        for format in formats {
             for attempt in self.attempt_all(&cleaned, format, false) {
                 let (n, more) = match attempt.scan {
                     Scan::Prefix { needs, next } => (needs, next),

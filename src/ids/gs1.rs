@@ -112,7 +112,7 @@ pub const AIS: &[Ai] = &[
 ];
 
 /// Symbology identifiers of the GS1 barcodes, and their names.
-const SYMBOLOGIES: &[(&str, &str)] =
+pub(crate) const SYMBOLOGIES: &[(&str, &str)] =
     &[("]C1", "gs1-128"), ("]Q3", "gs1-qr-code"), ("]d2", "gs1-datamatrix"), ("]e0", "gs1-databar")];
 
 fn is_fnc1(c: char) -> bool {

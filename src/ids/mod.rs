@@ -14,6 +14,7 @@ pub mod gtin;
 pub mod imei;
 pub mod mac;
 pub mod oui;
+pub(crate) mod partial;
 
 use crate::decode::{Decoded, Kind, MAX_INPUT_CHARS};
 use crate::error::{Problem, ProblemKind, Span};

@@ -80,7 +80,13 @@ impl CharSet {
         let mut i = 0;
         while i < chars.len() {
             let mut j = i;
-            while j + 1 < chars.len() && chars[j + 1] as u32 == chars[j] as u32 + 1 {
+            // Runs stay within digits, upper or lower case: `0-9 :`, not `0-:`.
+            let class = |c: char| (c.is_ascii_digit(), c.is_ascii_uppercase(), c.is_ascii_lowercase());
+            while j + 1 < chars.len()
+                && chars[j + 1] as u32 == chars[j] as u32 + 1
+                && class(chars[j + 1]) == class(chars[j])
+                && chars[j].is_ascii_alphanumeric()
+            {
                 j += 1;
             }
             parts.push(match j - i {
