@@ -100,7 +100,10 @@ export interface Report {
   candidates: Decoded[];
 }
 
-/** Options of `decode`; unknown keys give an `invalid-argument` error. */
+/**
+ * Options of `decode`, `validate` and `checkPartial`; unknown keys give an `invalid-argument`
+ * error. `{ kind: "mac" }` checks a MAC address field, `{ vendor: "apple" }` an Apple serial.
+ */
 export interface DecodeOptions {
   /** A vendor id, name or alias: only that vendor's formats are tried. */
   vendor?: string | null;
@@ -118,8 +121,11 @@ export type Validation =
 /** Where a value being typed stands: `incomplete` is not an error, just not finished. */
 export type PartialState = "incomplete" | "invalid" | "valid";
 
-/** The answer for a value still being typed. */
-export interface Partial {
+/**
+ * The answer of `checkPartial` for a value still being typed. (Not named `Partial`, which
+ * would hide TypeScript's own `Partial<T>`.)
+ */
+export interface PartialResult {
   state: PartialState;
   /**
    * What is wrong (`invalid`) or what is missing (`incomplete`, code `too-short` or `empty`,

@@ -134,11 +134,12 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, String> {
     value.as_string().ok_or_else(|| format!("{name} must be a string"))
 }
 
-/// An optional string argument: `undefined` and `null` are empty.
-fn optional_string_arg(value: &JsValue, name: &str) -> Result<String, String> {
-    match value.is_undefined() || value.is_null() {
-        true => Ok(String::new()),
-        false => string_arg(value, name),
+/// A vendor (a string, empty for any) or the options of `decode`.
+fn vendor_or_options_arg(value: JsValue) -> Result<Options, String> {
+    match value.as_string() {
+        Some(vendor) if vendor.is_empty() => Ok(Options::default()),
+        Some(vendor) => Ok(Options::vendor(vendor)),
+        None => options_arg(value),
     }
 }
 
@@ -192,16 +193,20 @@ pub fn decode(
     })
 }
 
-/// Checks a value as a serial of one vendor (an id, name or alias).
+/// Checks a value as a serial of one vendor (an id, name or alias), or with the options of
+/// `decode` (`{ kind: "mac" }`): the best reading, or the problem.
 #[wasm_bindgen(unchecked_return_type = "Validation")]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] vendor: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | DecodeOptions")] vendor: JsValue,
 ) -> JsValue {
     let input = value.as_string().unwrap_or_default();
-    let args = string_arg(&value, "value").and_then(|_| string_arg(&vendor, "vendor"));
+    let args = string_arg(&value, "value").and_then(|_| match vendor.is_undefined() || vendor.is_null() {
+        true => Err("vendor must be a string or an options object".to_string()),
+        false => vendor_or_options_arg(vendor),
+    });
     match args {
-        Ok(vendor) => match with_registry(|r| r.validate(&input, &vendor)) {
+        Ok(options) => match with_registry(|r| r.best(&input, &options)) {
             Ok(decoded) => to_js(&JsValidation::Valid { ok: true, decoded: &decoded }),
             Err(problem) => {
                 to_js(&JsValidation::Invalid { ok: false, problem: JsProblem::new(&problem, &input) })
@@ -214,17 +219,18 @@ pub fn validate(
 }
 
 /// Checks a value still being typed: a prefix of a valid value is `incomplete`, never `invalid`.
-/// `vendor` may be empty, `null` or left out to consider every vendor.
-#[wasm_bindgen(js_name = checkPartial, unchecked_return_type = "Partial")]
+/// The second argument is a vendor (empty, `null` or left out for every vendor) or the options
+/// of `decode`: `{ kind: "mac" }` checks a MAC address field as it is typed.
+#[wasm_bindgen(js_name = checkPartial, unchecked_return_type = "PartialResult")]
 pub fn check_partial(
     #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] vendor: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | DecodeOptions | null | undefined")] vendor: JsValue,
 ) -> JsValue {
     let input = value.as_string().unwrap_or_default();
-    let args = string_arg(&value, "value").and_then(|_| optional_string_arg(&vendor, "vendor"));
+    let args = string_arg(&value, "value").and_then(|_| vendor_or_options_arg(vendor));
     match args {
-        Ok(vendor) => {
-            let partial = with_registry(|r| r.check_partial(&input, &vendor));
+        Ok(options) => {
+            let partial = with_registry(|r| r.check_partial_with(&input, &options));
             to_js(&JsPartial {
                 state: partial.state,
                 problem: partial.problem.as_ref().map(|p| JsProblem::new(p, &input)),

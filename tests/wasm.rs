@@ -83,6 +83,34 @@ fn a_prefix_is_incomplete_not_invalid() {
 }
 
 #[wasm_bindgen_test]
+fn a_mac_or_imei_field_is_checked_as_typed() {
+    let mac = obj(&json!({"kind": "mac"}));
+    let partial = js(wasm::check_partial(s("00:1A:2B"), mac.clone()));
+    assert_eq!((partial["state"].clone(), partial["needs"].clone()), (json!("incomplete"), json!(6)));
+    assert_eq!(partial["expected"], json!(":"));
+    let wrong = js(wasm::check_partial(s("00:1A-2B"), mac.clone()));
+    assert_eq!(wrong["state"], json!("invalid"));
+    assert_eq!((wrong["problem"]["start"].clone(), wrong["problem"]["end"].clone()), (json!(5), json!(6)));
+    let imei = obj(&json!({"kind": "imei"}));
+    assert_eq!(js(wasm::check_partial(s("35-209900-1761"), imei.clone()))["state"], json!("incomplete"));
+    let done = js(wasm::check_partial(s("35-209900-176148-1"), imei));
+    assert_eq!(done["decoded"]["fields"]["tac"], json!("35209900"));
+    let unknown = js(wasm::check_partial(s("00:1A"), obj(&json!({"kind": "toaster"}))));
+    assert_eq!(unknown["problem"]["code"], json!("invalid-argument"));
+}
+
+#[wasm_bindgen_test]
+fn validate_takes_options_too() {
+    let result = js(wasm::validate(s("490154203237517"), obj(&json!({"kind": "imei"}))));
+    assert_eq!(result["ok"], json!(false));
+    assert_eq!(result["problem"]["message"], json!("check digit should be 8, not 7"));
+    let result = js(wasm::validate(s("490154203237518"), obj(&json!({"kind": "imei"}))));
+    assert_eq!(result["decoded"]["kind"], json!("imei"));
+    let missing = js(wasm::validate(s("490154203237518"), JsValue::UNDEFINED));
+    assert_eq!(missing["problem"]["code"], json!("invalid-argument"));
+}
+
+#[wasm_bindgen_test]
 fn wrong_argument_types_are_values_not_exceptions() {
     let partial = js(wasm::check_partial(JsValue::from_f64(42.0), s("apple")));
     assert_eq!(partial["state"], json!("invalid"));
