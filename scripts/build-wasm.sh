@@ -9,12 +9,25 @@ cd "$(dirname "$0")/.."
 
 # wasm-pack would download tools it cannot find; with these on PATH it uses them.
 # The library alone: the CLI feature (on by default) has no business in a browser.
-wasm-pack build --target web --out-dir pkg --profile wasm-release --no-pack "$@" -- --no-default-features >&2
+wasm-pack build --target web --out-dir pkg --profile wasm-release "$@" -- --no-default-features >&2
+
+# The same module for Node.js (an ES module that loads the wasm itself), for scripts, servers and
+# tests outside a browser: pkg/node/.
+target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+wasm-bindgen --target experimental-nodejs-module --out-dir pkg/node "$target/wasm32-unknown-unknown/wasm-release/serialkit.wasm"
 
 # build.rs compiled vendors/data/ieee/registry.tsv into the build's OUT_DIR; take the newest.
-target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 table=$(ls -t "$target"/wasm32-unknown-unknown/wasm-release/build/serialkit-*/out/ieee-registry.bin | head -n 1)
 cp "$table" pkg/ieee-registry.bin
+# The package ships the registry and the Node build beside the browser module.
+node -e '
+const fs = require("fs");
+const meta = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
+meta.files = [...new Set([...(meta.files ?? []), "ieee-registry.bin", "node/"])];
+meta.exports = { ".": { types: "./serialkit.d.ts", node: "./node/serialkit.js", default: "./serialkit.js" },
+  "./ieee-registry.bin": "./ieee-registry.bin" };
+fs.writeFileSync("pkg/package.json", JSON.stringify(meta, null, 2) + "\n");
+'
 
 gz() { gzip -9 -c "$1" | wc -c; }
 printf '%-28s %10s %10s\n' file bytes gzipped

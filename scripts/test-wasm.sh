@@ -30,7 +30,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-if [ ! -d www/node_modules/playwright-core ]; then
+if [ ! -d www/node_modules/playwright-core ] || [ ! -d www/node_modules/typescript ]; then
     (cd www && npm ci --no-audit --no-fund)
 fi
 
@@ -50,5 +50,8 @@ step "library unit tests on wasm32 in node (the regex-lite side of tests/data/re
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown --no-default-features --lib
 
-step "end-to-end (www/e2e.test.mjs)"
-(cd www && node --test e2e.test.mjs)
+step "TypeScript types (www/types.test.ts against pkg/serialkit.d.ts)"
+(cd www && node_modules/.bin/tsc -p .)
+
+step "Node.js build (www/node.test.mjs) and end-to-end in Chromium (www/e2e.test.mjs)"
+(cd www && node --test node.test.mjs e2e.test.mjs)

@@ -156,10 +156,10 @@ fn options_arg(value: JsValue) -> Result<Options, String> {
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn decode(
     #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "DecodeOptions | null | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "DecodeOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let input = value.as_string().unwrap_or_default();
-    let args = string_arg(&value, "value").and_then(|_| options_arg(options));
+    let args = string_arg(&value, "value").and_then(|_| options_arg(options.unwrap_or(JsValue::UNDEFINED)));
     let report = match &args {
         Ok(options) => with_registry(|r| r.decode(&input, options)),
         Err(_) => crate::Report {
@@ -224,10 +224,11 @@ pub fn validate(
 #[wasm_bindgen(js_name = checkPartial, unchecked_return_type = "PartialResult")]
 pub fn check_partial(
     #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | DecodeOptions | null | undefined")] vendor: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | DecodeOptions")] vendor: Option<JsValue>,
 ) -> JsValue {
     let input = value.as_string().unwrap_or_default();
-    let args = string_arg(&value, "value").and_then(|_| vendor_or_options_arg(vendor));
+    let args =
+        string_arg(&value, "value").and_then(|_| vendor_or_options_arg(vendor.unwrap_or(JsValue::UNDEFINED)));
     match args {
         Ok(options) => {
             let partial = with_registry(|r| r.check_partial_with(&input, &options));

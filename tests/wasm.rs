@@ -26,7 +26,7 @@ fn obj(value: &Value) -> JsValue {
 
 #[wasm_bindgen_test]
 fn decode_reads_an_apple_serial() {
-    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), JsValue::UNDEFINED));
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), None));
     assert_eq!(report["valid"], json!(true));
     assert_eq!(report["vendor"], json!("apple"));
     assert_eq!(report["fields"]["year"], json!(2017));
@@ -37,7 +37,7 @@ fn decode_reads_an_apple_serial() {
 #[wasm_bindgen_test]
 fn decode_options_are_checked() {
     let options = obj(&json!({"vendor": "apple", "kind": "toaster"}));
-    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), options));
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), Some(options)));
     assert_eq!(report["valid"], json!(false));
     assert_eq!(report["errors"][0]["code"], json!("invalid-argument"));
     assert!(report["errors"][0]["message"].as_str().unwrap().starts_with("unknown kind 'toaster'"));
@@ -45,9 +45,9 @@ fn decode_options_are_checked() {
 
 #[wasm_bindgen_test]
 fn strict_refuses_short_mac_groups() {
-    let lenient = js(wasm::decode(s("d0:5:9:4:a2:a0"), obj(&json!({"kind": "mac"}))));
+    let lenient = js(wasm::decode(s("d0:5:9:4:a2:a0"), Some(obj(&json!({"kind": "mac"})))));
     assert_eq!(lenient["normalized"], json!("D0:05:09:04:A2:A0"));
-    let strict = js(wasm::decode(s("d0:5:9:4:a2:a0"), obj(&json!({"kind": "mac", "strict": true}))));
+    let strict = js(wasm::decode(s("d0:5:9:4:a2:a0"), Some(obj(&json!({"kind": "mac", "strict": true})))));
     assert_eq!(strict["valid"], json!(false));
     assert_eq!(strict["errors"][0]["start"], json!(3));
 }
@@ -74,10 +74,10 @@ fn spans_count_utf16_code_units() {
 
 #[wasm_bindgen_test]
 fn a_prefix_is_incomplete_not_invalid() {
-    let partial = js(wasm::check_partial(s("C02TJ0"), s("apple")));
+    let partial = js(wasm::check_partial(s("C02TJ0"), Some(s("apple"))));
     assert_eq!(partial["state"], json!("incomplete"));
     assert_eq!(partial["problem"]["code"], json!("too-short"));
-    let partial = js(wasm::check_partial(s("C02TJ0Q7GVC8"), JsValue::UNDEFINED));
+    let partial = js(wasm::check_partial(s("C02TJ0Q7GVC8"), None));
     assert_eq!(partial["state"], json!("valid"));
     assert_eq!(partial["decoded"]["fields"]["week"], json!(15));
 }
@@ -85,17 +85,20 @@ fn a_prefix_is_incomplete_not_invalid() {
 #[wasm_bindgen_test]
 fn a_mac_or_imei_field_is_checked_as_typed() {
     let mac = obj(&json!({"kind": "mac"}));
-    let partial = js(wasm::check_partial(s("00:1A:2B"), mac.clone()));
+    let partial = js(wasm::check_partial(s("00:1A:2B"), Some(mac.clone())));
     assert_eq!((partial["state"].clone(), partial["needs"].clone()), (json!("incomplete"), json!(6)));
     assert_eq!(partial["expected"], json!(":"));
-    let wrong = js(wasm::check_partial(s("00:1A-2B"), mac.clone()));
+    let wrong = js(wasm::check_partial(s("00:1A-2B"), Some(mac.clone())));
     assert_eq!(wrong["state"], json!("invalid"));
     assert_eq!((wrong["problem"]["start"].clone(), wrong["problem"]["end"].clone()), (json!(5), json!(6)));
     let imei = obj(&json!({"kind": "imei"}));
-    assert_eq!(js(wasm::check_partial(s("35-209900-1761"), imei.clone()))["state"], json!("incomplete"));
-    let done = js(wasm::check_partial(s("35-209900-176148-1"), imei));
+    assert_eq!(
+        js(wasm::check_partial(s("35-209900-1761"), Some(imei.clone())))["state"],
+        json!("incomplete")
+    );
+    let done = js(wasm::check_partial(s("35-209900-176148-1"), Some(imei)));
     assert_eq!(done["decoded"]["fields"]["tac"], json!("35209900"));
-    let unknown = js(wasm::check_partial(s("00:1A"), obj(&json!({"kind": "toaster"}))));
+    let unknown = js(wasm::check_partial(s("00:1A"), Some(obj(&json!({"kind": "toaster"})))));
     assert_eq!(unknown["problem"]["code"], json!("invalid-argument"));
 }
 
@@ -112,7 +115,7 @@ fn validate_takes_options_too() {
 
 #[wasm_bindgen_test]
 fn wrong_argument_types_are_values_not_exceptions() {
-    let partial = js(wasm::check_partial(JsValue::from_f64(42.0), s("apple")));
+    let partial = js(wasm::check_partial(JsValue::from_f64(42.0), Some(s("apple"))));
     assert_eq!(partial["state"], json!("invalid"));
     assert_eq!(partial["problem"]["code"], json!("invalid-argument"));
 }
@@ -188,9 +191,9 @@ fn rule_problems_name_their_key() {
     let loaded = js(wasm::load_rules(obj(&ok)));
     assert_eq!(loaded["ok"], json!(true), "{loaded}");
     wasm::reset_rules();
-    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), obj(&json!({"vendor": null, "kind": ""}))));
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), Some(obj(&json!({"vendor": null, "kind": ""})))));
     assert_eq!(report["valid"], json!(true), "{report}");
-    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), obj(&json!({"colour": "red"}))));
+    let report = js(wasm::decode(s("C02TJ0Q7GVC8"), Some(obj(&json!({"colour": "red"})))));
     assert_eq!(report["errors"][0]["code"], json!("invalid-argument"), "{report}");
     assert!(report["errors"][0]["message"].as_str().unwrap().contains("unknown field `colour`"), "{report}");
 }
@@ -220,7 +223,7 @@ impl serde::Serialize for Bytes {
 #[wasm_bindgen_test]
 fn mac_organizations_come_with_the_loaded_registry() {
     // The module has no registry built in: a MAC address decodes without an organization.
-    let report = js(wasm::decode(s("00:50:56:ab:cd:ef"), obj(&json!({"kind": "mac"}))));
+    let report = js(wasm::decode(s("00:50:56:ab:cd:ef"), Some(obj(&json!({"kind": "mac"})))));
     assert_eq!(report["valid"], json!(true));
     assert_eq!(report["fields"].get("organization"), None, "{report}");
 
@@ -236,9 +239,9 @@ fn mac_organizations_come_with_the_loaded_registry() {
     assert_eq!(loaded["ok"], json!(true), "{loaded}");
     assert!(loaded["assignments"].as_u64().unwrap() > 50_000, "{loaded}");
 
-    let report = js(wasm::decode(s("00:50:56:ab:cd:ef"), obj(&json!({"kind": "mac"}))));
+    let report = js(wasm::decode(s("00:50:56:ab:cd:ef"), Some(obj(&json!({"kind": "mac"})))));
     assert_eq!(report["fields"]["organization"], json!("VMware, Inc."), "{report}");
     assert_eq!(report["fields"]["registry"], json!("MA-L"));
-    let report = js(wasm::decode(s("70-B3-D5-F2-F0-01"), JsValue::UNDEFINED));
+    let report = js(wasm::decode(s("70-B3-D5-F2-F0-01"), None));
     assert_eq!(report["fields"]["registry"], json!("MA-S"), "{report}");
 }
