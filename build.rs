@@ -33,6 +33,32 @@ fn main() {
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.postcard");
     std::fs::write(out, bytes).expect("OUT_DIR is writable");
     mac_registry();
+    build_year();
+}
+
+/// The year of this build (`SOURCE_DATE_EPOCH` when set, for reproducible builds): a year
+/// digit never names a later year, since no unit is made after the library that reads it.
+fn build_year() {
+    println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+            now.map_or(0, |d| d.as_secs())
+        });
+    let mut days = seconds / 86_400;
+    let mut year = 1970u64;
+    loop {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let length = if leap { 366 } else { 365 };
+        if days < length {
+            break;
+        }
+        days -= length;
+        year += 1;
+    }
+    println!("cargo:rustc-env=SERIALKIT_BUILD_YEAR={year}");
 }
 
 /// The registries of `src/ids/oui.rs`, by their code in a record.

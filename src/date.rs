@@ -3,6 +3,23 @@
 
 use chrono::{Days, NaiveDate, Weekday};
 
+/// The year the library was built (from `build.rs`; `SOURCE_DATE_EPOCH` when set). A year digit
+/// that repeats by decade never stands for a later year: no unit is made after the library that
+/// reads its serial.
+pub const BUILD_YEAR: i64 = parse_year(env!("SERIALKIT_BUILD_YEAR"));
+
+const fn parse_year(text: &str) -> i64 {
+    let bytes = text.as_bytes();
+    let mut year = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        year = year * 10 + (bytes[i] - b'0') as i64;
+        i += 1;
+    }
+    year
+}
+
+
 /// The number of days in `month` (1 to 12) of `year`; 0 for a month or year chrono cannot hold.
 pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     let Ok(year) = i32::try_from(year) else { return 0 };

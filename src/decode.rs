@@ -638,6 +638,8 @@ impl Registry {
         if decoding.ambiguous {
             score -= 0.05;
         }
+        // macserial calls such a serial "unlikely": lower than any consistent reading.
+        score -= 0.5 * f64::from(decoding.contradictions);
         if attempt.stripped_prefix {
             score -= 0.05;
             reasons.push("scanner prefix removed".into());

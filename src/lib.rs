@@ -44,6 +44,7 @@ pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use date::BUILD_YEAR;
 pub use decode::{
     Decoded, Kind, MAX_INPUT_CHARS, Options, Partial, PartialState, Report, check_partial, decode,
     decode_with, validate,

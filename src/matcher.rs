@@ -91,10 +91,32 @@ pub(crate) struct Decoding {
     /// Sum of the confidences of the tables that knew their code.
     pub table_weight: f64,
     pub ambiguous: bool,
+    /// Decoded facts that contradict each other (a year the model was not made in).
+    pub contradictions: u32,
     pub check_passed: bool,
 }
 
 type State = (usize, usize);
+
+/// The years a decade-repeating digit may stand for, and the production years of the model
+/// code that chose among them (empty when unknown).
+struct DecadeChoice {
+    years: Vec<i64>,
+    code: String,
+    produced: Vec<i64>,
+}
+
+impl DecadeChoice {
+    /// Why `year` is unlikely, when the model was not made that year.
+    fn outside_production(&self, year: i64) -> Option<String> {
+        let (first, last) = (self.produced.iter().min()?, self.produced.iter().max()?);
+        if self.produced.contains(&year) {
+            return None;
+        }
+        let span = if first == last { first.to_string() } else { format!("{first}-{last}") };
+        Some(format!("year {year} is outside the production years of model code {} ({span})", self.code))
+    }
+}
 
 impl CompiledFormat {
     pub fn compile(rules: Format, vendor: usize, pattern: Pattern) -> CompiledFormat {
@@ -536,8 +558,8 @@ impl CompiledFormat {
                             out.fields.insert(field.to_string(), Value::Int(y));
                         }
                     } else if let Some(digit) = digit {
-                        let candidates = self.decade_candidates(r, digit, chars, ranges, tables, d);
-                        match candidates.as_slice() {
+                        let choice = self.decade_choice(r, digit, chars, ranges, tables, d);
+                        match choice.years.as_slice() {
                             [] => out.problems.push(Problem::new(
                                 ProblemKind::OutOfRange,
                                 span,
@@ -546,6 +568,10 @@ impl CompiledFormat {
                             [y] => {
                                 year = Some(*y);
                                 out.fields.insert(field.to_string(), Value::Int(*y));
+                                if let Some(reason) = choice.outside_production(*y) {
+                                    out.contradictions += 1;
+                                    out.reasons.push(reason);
+                                }
                             }
                             many => {
                                 out.ambiguous = true;
@@ -610,9 +636,12 @@ impl CompiledFormat {
         false
     }
 
-    /// The years a last digit may stand for, narrowed by the production years of the model
-    /// that `decade_from` names when the table knows it.
-    fn decade_candidates(
+    /// The years a last digit may stand for: each of `decades` within `range`, never after the
+    /// build year; then, as macserial decides (acidanthera/OpenCorePkg macserial.c), the latest
+    /// decade when the `later_decade` rule holds for the `decade_from` code, else the latest
+    /// decade the model's first production year has reached. An unknown model keeps every
+    /// candidate the rule leaves.
+    fn decade_choice(
         &self,
         r: &Decoder,
         digit: i64,
@@ -620,8 +649,8 @@ impl CompiledFormat {
         ranges: &[(usize, usize)],
         tables: &HashMap<String, CompiledTable>,
         d: &CompiledDecoder,
-    ) -> Vec<i64> {
-        let mut years: Vec<i64> = r
+    ) -> DecadeChoice {
+        let years: Vec<i64> = r
             .decades
             .iter()
             .map(|dec| dec + digit)
@@ -629,22 +658,30 @@ impl CompiledFormat {
                 [lo, hi] => (lo..=hi).contains(y),
                 _ => true,
             })
+            .filter(|y| *y <= crate::date::BUILD_YEAR)
             .collect();
-        let produced = d.decade_from.as_ref().and_then(|(item, table)| {
-            let (s, e) = *ranges.get(*item)?;
-            let code: String = chars[s..e].iter().collect();
-            let t = tables.get(table)?;
-            let list = t.column(t.rows.get(&code)?, "years")?;
-            let list: Vec<i64> = list.split(',').filter_map(|y| y.trim().parse().ok()).collect();
-            Some((*list.iter().min()?, *list.iter().max()?))
+        let Some((item, table)) = &d.decade_from else {
+            return DecadeChoice { years, code: String::new(), produced: Vec::new() };
+        };
+        let code: String = ranges.get(*item).map(|&(s, e)| chars[s..e].iter().collect()).unwrap_or_default();
+        let produced: Vec<i64> = tables
+            .get(table)
+            .and_then(|t| t.column(t.rows.get(&code)?, "years"))
+            .map(|list| list.split(',').filter_map(|y| y.trim().parse().ok()).collect())
+            .unwrap_or_default();
+        let later = r.later_decade.as_ref().is_some_and(|l| {
+            l.digits.contains(&digit) && !l.codes_from.is_empty() && code.as_str() >= l.codes_from.as_str()
         });
-        if let Some((first, last)) = produced {
-            let distance = |y: &i64| (first - y).max(y - last).max(0);
-            if let Some(best) = years.iter().map(distance).min() {
-                years.retain(|y| distance(y) == best);
+        let decade_of = |y: &i64| y - digit;
+        let years = match (later, produced.iter().min()) {
+            (true, _) => years.iter().copied().max().into_iter().collect(),
+            (false, Some(first)) => {
+                let reached = years.iter().copied().filter(|y| decade_of(y) <= *first).max();
+                reached.or_else(|| years.iter().copied().min()).into_iter().collect()
             }
-        }
-        years
+            (false, None) => years,
+        };
+        DecadeChoice { years, code, produced }
     }
 
     fn add_date(&self, out: &mut Decoding, year: Option<i64>) {

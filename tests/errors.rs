@@ -79,21 +79,72 @@ fn nothing_close_says_so() {
     assert_eq!(report.errors[0].message(), "no known format matches this 37-character value");
 }
 
+/// The years a decade-repeating digit may stand for, as the decoders must list them: those of
+/// `decades` up to the build year.
+fn candidates_until_build_year(years: &[i64]) -> String {
+    let kept: Vec<String> =
+        years.iter().filter(|y| **y <= serialkit::BUILD_YEAR).map(|y| y.to_string()).collect();
+    kept.join(" or ")
+}
+
 #[test]
 fn ambiguous_decades_say_so() {
     let decoded = validate("CZC13377H1", "hp").unwrap();
-    assert_eq!(decoded.fields["year_candidates"].to_string(), "2011 or 2021");
+    assert_eq!(decoded.fields["year_candidates"].to_string(), candidates_until_build_year(&[2011, 2021]));
     assert!(!decoded.fields.contains_key("year"));
     assert!(decoded.reason.contains("ambiguous"), "{}", decoded.reason);
 }
 
 #[test]
-fn apple_decade_follows_the_model_years() {
-    // C/D are 2010 or 2020; the model's production years pick the decade.
-    let decoded = validate("C02XGBVDJG5H", "apple").unwrap();
-    assert_eq!(decoded.fields["year"].to_string(), "2018");
-    let report = serialkit::decode("C02TJ0Q7GVC8");
-    assert_eq!(report.fields["week"].to_string(), "15");
+fn hp_year_digits_never_name_a_year_after_the_build() {
+    // joeygrasso/hpServerEpoch: USE7231983 is June 2017; 2027 is not offered before 2027.
+    let decoded = validate("USE7231983", "hp").unwrap();
+    assert_eq!(
+        decoded.fields["year_candidates"].to_string(),
+        candidates_until_build_year(&[2007, 2017, 2027])
+    );
+}
+
+#[test]
+fn apple_decade_follows_macserial() {
+    let year = |serial: &str| validate(serial, "apple").unwrap().fields["year"].to_string();
+    // Not ambiguous: X is 2018 only (2028 is past the 12-character format's end in 2021).
+    assert_eq!(year("C02XGBVDJG5H"), "2018");
+    assert_eq!(serialkit::decode("C02TJ0Q7GVC8").fields["week"].to_string(), "15");
+    // C, year digit 0, model code from H on: 2020 (a new iMac19,1 in February 2020).
+    assert_eq!(year("H12C5HM0JV3X"), "2020");
+    // The model's first production year is 2020 (iMac20,2): the 2020s, though 0 < H.
+    assert_eq!(year("C02D10Q7046L"), "2020");
+    assert_eq!(year("C02F10Q7046L"), "2021");
+    // A model first made in 2016 with code G: the 2010s, as macserial reads it.
+    assert_eq!(year("C02DJ0Q7GVC8"), "2010");
+}
+
+#[test]
+fn apple_year_outside_the_model_years_is_unlikely() {
+    let good = validate("C02TJ0Q7GVC8", "apple").unwrap();
+    for (serial, reason) in [
+        ("C02DJ0Q7GVC8", "year 2010 is outside the production years of model code GVC8 (2016-2017)"),
+        ("C02HJ0Q7GVC8", "year 2012 is outside the production years of model code GVC8 (2016-2017)"),
+    ] {
+        let decoded = validate(serial, "apple").unwrap();
+        assert!(decoded.reason.ends_with(reason), "{serial}: {}", decoded.reason);
+        assert!(decoded.confidence <= good.confidence - 0.3, "{serial}: {}", decoded.confidence);
+    }
+    assert!(!good.reason.contains("outside"), "{}", good.reason);
+}
+
+#[test]
+fn apple_year_letters_keep_to_the_format_years() {
+    // An unknown model: W is 2018 only; C with a model code before H stays ambiguous.
+    let w = validate("C02WJ0Q7BBBB", "apple").unwrap();
+    assert_eq!(w.fields["year"].to_string(), "2018");
+    assert!(!w.fields.contains_key("year_candidates"));
+    let c = validate("C02D10Q7BBBB", "apple").unwrap();
+    assert_eq!(c.fields["year_candidates"].to_string(), "2010 or 2020");
+    assert!(c.reason.contains("the decade is ambiguous: 2010 or 2020"), "{}", c.reason);
+    // C with an unknown model code from H on: 2020 (macserial's rule needs no table row).
+    assert_eq!(validate("C02D10Q7JJJJ", "apple").unwrap().fields["year"].to_string(), "2020");
 }
 
 #[test]

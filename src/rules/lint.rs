@@ -296,6 +296,15 @@ fn check_decoder(d: &Decoder, segments: &Segments, v: &VendorRules, key: &str, i
             );
         }
     }
+    if let Some(later) = &d.later_decade {
+        if d.decade_from.is_empty() || d.decades.len() < 2 {
+            issues
+                .add(format!("{key}.later_decade"), "later_decade needs decade_from and two or more decades");
+        }
+        if later.codes_from.is_empty() || later.digits.iter().any(|n| !(0..=9).contains(n)) {
+            issues.add(format!("{key}.later_decade"), "later_decade is a first code and year digits 0 to 9");
+        }
+    }
     let needs_field = matches!(d.kind, DecodeType::Text | DecodeType::Number | DecodeType::Bits);
     if needs_field && d.field.is_empty() && d.columns.is_empty() {
         issues.add(format!("{key}.field"), "the decoder writes nothing: give field or columns");

@@ -201,9 +201,15 @@ pub struct Decoder {
     #[serde(default)]
     pub decades: Vec<i64>,
     /// A segment whose table row has a `years` column (comma-separated production years) that
-    /// picks the decade; without it several decades stay possible and the result says so.
+    /// picks the decade: the latest one the first production year has reached. A year outside
+    /// the production years lowers the confidence and says so. Without a known row several
+    /// decades stay possible and the result says so.
     #[serde(default)]
     pub decade_from: String,
+    /// With `decade_from`: codes of that segment from which a year digit belongs to the latest
+    /// decade, known row or not (macserial: model codes from `H` on with a year digit 0 are 2020).
+    #[serde(default)]
+    pub later_decade: Option<LaterDecade>,
     /// Weeks added when the year decoder's table row says `half = 2` (26 for Apple).
     #[serde(default)]
     pub half_offset: i64,
@@ -222,6 +228,16 @@ pub struct Decoder {
     /// Number of bits (`bits`).
     #[serde(default)]
     pub width: u32,
+}
+
+/// When a code says its year digit belongs to the latest decade, whatever its table row says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaterDecade {
+    /// The lowest code (compared character by character, e.g. `H`: `H000` and `J1AB` qualify).
+    pub codes_from: String,
+    /// The year digits this holds for (`[0]`).
+    pub digits: Vec<i64>,
 }
 
 /// An executable example: a value and the result it must give.
