@@ -61,3 +61,43 @@ fn every_valid_example_is_found_without_naming_the_vendor() {
         }
     }
 }
+
+#[test]
+fn a_broken_rule_file_reports_every_problem_at_once() {
+    let dir = std::path::Path::new("tests/data/broken-rules");
+    let issues = serialkit::rules::load_dir(dir).expect_err("the file is broken");
+    let file = "tests/data/broken-rules/acme.toml";
+    assert!(issues.iter().all(|i| i.file == file), "{issues:?}");
+    let got: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.key, i.message)).collect();
+    let decoder_keys = "segment, type, field, table, columns, unknown, base, alphabet, offset, decades, \
+                        decade_from, later_decade, half_offset, range, encode_base, encode_width, shift, width";
+    assert_eq!(
+        got,
+        [
+            "colour: unknown key 'colour'; expected one of id, name, aliases, source, confidence, note, never, \
+             tables, formats, examples"
+                .to_string(),
+            "formats[0].confidence: invalid type: string \"high\", expected f64".into(),
+            format!("formats[0].decode[0].colour: unknown key 'colour'; expected one of {decoder_keys}"),
+            "formats[0].decode[1].base: invalid type: string \"ten\", expected u32".into(),
+            "id: id 'acme-corp' differs from the file name 'acme'".into(),
+            "tables.plants.rows[1]: code 'ABC' can never match segment 'plant' (formats[0].decode[0])".into(),
+            "tables.plants.rows[2]: code 'A1' can never match segment 'plant' (formats[0].decode[0])".into(),
+            "examples[0].fields.plant: 'AB1234' decodes plant = AB, not XY".into(),
+            "examples[1].error: 'AB12' fails with \"too short: 4 characters, acme-corp-1 needs 6\", not \"too short\""
+                .into(),
+        ]
+    );
+}
+
+#[test]
+fn a_file_that_is_not_toml_points_at_the_line() {
+    let dir = std::env::temp_dir().join(format!("serialkit-not-toml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("acme.toml");
+    std::fs::write(&path, "id = \"acme\"\nname = \n").unwrap();
+    let (rules, issues) = serialkit::rules::read_file(&path);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(rules.is_some(), "what parsed is still read");
+    assert_eq!(issues[0].key, "line 2, column 8", "{issues:?}");
+}

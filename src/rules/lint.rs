@@ -39,40 +39,54 @@ impl Issues {
     }
 }
 
-/// Every problem in `rules`: structure, then (when the structure is sound) the examples.
+/// Every problem in `rules`: structure and examples, each with its file (`<id>.toml`) and key.
 pub fn lint(rules: &[VendorRules]) -> Vec<LintIssue> {
-    let issues = structure(rules);
-    if !issues.is_empty() {
-        return issues;
+    lint_files(rules, &[])
+}
+
+/// Every problem in `rules`, read from `files` (one per rule set, in order; `<id>.toml` where
+/// none is given). The examples run even when the structure has problems, on what compiles,
+/// so one run lists everything.
+pub fn lint_files(rules: &[VendorRules], files: &[String]) -> Vec<LintIssue> {
+    let mut issues = structure_files(rules, files);
+    let registry = crate::Registry::compile_unchecked(rules.to_vec());
+    for (v, vendor) in rules.iter().enumerate() {
+        issues.extend(examples(&registry, vendor, file_name(vendor, files, v)));
     }
-    match crate::Registry::compile(rules.to_vec()) {
-        Ok(registry) => rules.iter().flat_map(|v| examples(&registry, v)).collect(),
-        Err(issues) => issues,
-    }
+    issues
+}
+
+fn file_name(vendor: &VendorRules, files: &[String], index: usize) -> String {
+    files.get(index).cloned().unwrap_or_else(|| format!("{}.toml", vendor.id))
 }
 
 /// Problems in the shape of the rules: ids, aliases, tables, patterns and decoders.
 pub fn structure(rules: &[VendorRules]) -> Vec<LintIssue> {
+    structure_files(rules, &[])
+}
+
+fn structure_files(rules: &[VendorRules], files: &[String]) -> Vec<LintIssue> {
     let mut all = Vec::new();
     let mut format_ids = HashMap::new();
     let mut names = HashMap::new();
-    for vendor in rules {
-        let mut issues = Issues { file: format!("{}.toml", vendor.id), list: Vec::new() };
+    for (v, vendor) in rules.iter().enumerate() {
+        let file = file_name(vendor, files, v);
+        let mut issues = Issues { file: file.clone(), list: Vec::new() };
         check_vendor(vendor, &mut issues);
         for name in std::iter::once(&vendor.id).chain(&vendor.aliases) {
             let folded = crate::registry::fold_name(name);
-            match names.insert(folded, vendor.id.clone()) {
-                Some(other) if other != vendor.id => {
-                    issues.add("aliases", format!("'{name}' also names vendor '{other}'"))
+            match names.insert(folded, file.clone()) {
+                Some(other) if other != file => {
+                    issues.add("aliases", format!("'{name}' also names a vendor of {other}"))
                 }
                 _ => {}
             }
         }
         for (i, format) in vendor.formats.iter().enumerate() {
-            if let Some(other) = format_ids.insert(format.id.clone(), vendor.id.clone()) {
+            if let Some(other) = format_ids.insert(format.id.clone(), file.clone()) {
                 issues.add(
                     format!("formats[{i}].id"),
-                    format!("format id '{}' is also used in {other}.toml", format.id),
+                    format!("format id '{}' is also used in {other}", format.id),
                 );
             }
         }
@@ -102,6 +116,7 @@ fn check_vendor(v: &VendorRules, issues: &mut Issues) {
     for (name, table) in &v.tables {
         check_table(name, table, issues);
     }
+    let mut uses = Vec::new();
     for (i, format) in v.formats.iter().enumerate() {
         let key = format!("formats[{i}]");
         if format.id != v.id && !format.id.starts_with(&format!("{}-", v.id)) {
@@ -163,10 +178,11 @@ fn check_vendor(v: &VendorRules, issues: &mut Issues) {
         }
         if let Some(segments) = segments {
             for (j, d) in format.decode.iter().enumerate() {
-                check_decoder(d, &segments, v, &format!("{key}.decode[{j}]"), issues);
+                check_decoder(d, &segments, v, &format!("{key}.decode[{j}]"), issues, &mut uses);
             }
         }
     }
+    check_table_codes(v, &uses, issues);
     for (i, ex) in v.examples.iter().enumerate() {
         if ex.value.is_empty() {
             issues.add(format!("examples[{i}].value"), "example value is empty");
@@ -241,7 +257,14 @@ impl Segments {
     }
 }
 
-fn check_decoder(d: &Decoder, segments: &Segments, v: &VendorRules, key: &str, issues: &mut Issues) {
+fn check_decoder(
+    d: &Decoder,
+    segments: &Segments,
+    v: &VendorRules,
+    key: &str,
+    issues: &mut Issues,
+    uses: &mut Vec<TableUse>,
+) {
     if !segments.has(&d.segment) && d.segment != "*" {
         let message = match segments {
             Segments::Pattern(_) => format!("the pattern has no segment '{}'", d.segment),
@@ -341,32 +364,65 @@ fn check_decoder(d: &Decoder, segments: &Segments, v: &VendorRules, key: &str, i
             );
         }
     }
-    // A text lookup whose codes can never occur in its segment is a mistake in the table.
-    if let (
-        DecodeType::Text | DecodeType::Year | DecodeType::Week | DecodeType::Month,
-        Some(Item::Segment { class, min, max, .. }),
-    ) = (d.kind, segments.item(&d.segment))
-    {
-        let fits = |code: &String| {
-            let n = code.chars().count();
-            n >= *min as usize
-                && n <= *max as usize
-                && code.chars().all(|c| class.contains(c.to_ascii_uppercase()))
-        };
-        let codes: Vec<&String> = table.rows.iter().filter_map(|r| r.first()).collect();
-        let misfits: Vec<&str> = codes.iter().filter(|c| !fits(c)).map(|c| c.as_str()).collect();
-        if !codes.is_empty() && misfits.len() == codes.len() {
-            issues.add(
-                format!("{key}.table"),
-                format!("no code of table '{}' can match segment '{}'", d.table, d.segment),
-            );
+    uses.push(TableUse {
+        table: d.table.clone(),
+        decoder: key.to_string(),
+        segment: d.segment.clone(),
+        // A number lookup is keyed by the decimal value, and a regex group has no class.
+        item: match d.kind {
+            DecodeType::Number | DecodeType::Bits => None,
+            _ => segments.item(&d.segment).cloned(),
+        },
+    });
+}
+
+/// A decoder that looks its segment up in a table.
+struct TableUse {
+    table: String,
+    decoder: String,
+    segment: String,
+    /// The segment's pattern item, when its codes can be checked against it.
+    item: Option<Item>,
+}
+
+impl TableUse {
+    fn fits(&self, code: &str) -> bool {
+        match &self.item {
+            Some(Item::Segment { class, min, max, .. }) => {
+                let n = code.chars().count();
+                n >= *min as usize
+                    && n <= *max as usize
+                    && code.chars().all(|c| class.contains(c.to_ascii_uppercase()))
+            }
+            _ => true,
+        }
+    }
+}
+
+/// A table row whose code no segment that reads the table can ever hold is a mistake.
+fn check_table_codes(v: &VendorRules, uses: &[TableUse], issues: &mut Issues) {
+    for (name, table) in &v.tables {
+        let readers: Vec<&TableUse> = uses.iter().filter(|u| &u.table == name).collect();
+        if readers.is_empty() {
+            continue;
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            let Some(code) = row.first() else { continue };
+            if !readers.iter().any(|u| u.fits(code)) {
+                let segments: Vec<String> =
+                    readers.iter().map(|u| format!("'{}' ({})", u.segment, u.decoder)).collect();
+                issues.add(
+                    format!("tables.{name}.rows[{i}]"),
+                    format!("code '{code}' can never match segment {}", segments.join(" or ")),
+                );
+            }
         }
     }
 }
 
 /// Runs the examples of `v` against `registry`.
-fn examples(registry: &crate::Registry, v: &VendorRules) -> Vec<LintIssue> {
-    let mut issues = Issues { file: format!("{}.toml", v.id), list: Vec::new() };
+fn examples(registry: &crate::Registry, v: &VendorRules, file: String) -> Vec<LintIssue> {
+    let mut issues = Issues { file, list: Vec::new() };
     for (i, ex) in v.examples.iter().enumerate() {
         let key = format!("examples[{i}]");
         let result = registry.validate(&ex.value, &v.id);

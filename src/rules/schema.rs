@@ -362,20 +362,27 @@ impl VendorRules {
     /// Reads the `file` of every table (relative to `dir`) into its `columns` and `rows`.
     pub fn load_table_files(&mut self, dir: &std::path::Path) -> Result<(), String> {
         for (name, table) in &mut self.tables {
-            if table.file.is_empty() {
-                continue;
-            }
-            let path = dir.join(&table.file);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("tables.{name}.file: cannot read {}: {e}", path.display()))?;
-            let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
-            let header = lines
-                .next()
-                .ok_or_else(|| format!("tables.{name}.file: {} has no header line", path.display()))?;
-            table.columns = header.split('\t').map(str::to_string).collect();
-            table.rows = lines.map(|l| l.split('\t').map(|c| c.trim().to_string()).collect()).collect();
-            table.file.clear();
+            table.load_file(dir).map_err(|e| format!("tables.{name}.file: {e}"))?;
         }
+        Ok(())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Table {
+    /// Reads `file` (relative to `dir`), when set, into `columns` and `rows`.
+    pub fn load_file(&mut self, dir: &std::path::Path) -> Result<(), String> {
+        if self.file.is_empty() {
+            return Ok(());
+        }
+        let path = dir.join(&self.file);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        let header = lines.next().ok_or_else(|| format!("{} has no header line", path.display()))?;
+        self.columns = header.split('\t').map(str::to_string).collect();
+        self.rows = lines.map(|l| l.split('\t').map(|c| c.trim().to_string()).collect()).collect();
+        self.file.clear();
         Ok(())
     }
 }
