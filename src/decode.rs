@@ -339,14 +339,38 @@ impl Registry {
             ),
             None => {
                 attempts = self.attempts(&cleaned, vendor, options.kind, false);
-                let problem = self.best_problem(&cleaned, &attempts, vendor, typing);
+                let problem = self.best_problem(&cleaned, &attempts, vendor, options.kind, typing);
                 match vendor.and_then(|_| self.other_reading(value)) {
                     Some(hint) => problem.with_hint(hint),
                     None => problem,
                 }
             }
         };
-        (normalized, Err(problem))
+        (normalized, Err(self.wrong_kind(value, options, &cleaned, problem)))
+    }
+
+    /// For a value refused because a kind was asked for: when it is valid as another kind, the
+    /// problem says what it is ("a MAC address, not a serial"). Between two standard kinds the
+    /// parser's own problem stays ("16 digits is an imeisv, not an imei").
+    fn wrong_kind(&self, value: &str, options: &Options, cleaned: &Cleaned, problem: Problem) -> Problem {
+        let Some(wanted) = options.kind else { return problem };
+        if problem.kind() == ProblemKind::Placeholder {
+            return problem;
+        }
+        let Ok(other) = self.best(value, &Options { kind: None, ..options.clone() }) else { return problem };
+        if wanted.is_standard() && other.kind.is_standard() {
+            return problem;
+        }
+        Problem::new(
+            ProblemKind::WrongKind,
+            Span::new(0, cleaned.input_len),
+            format!("{}, not {}", self.describe(&other), kind_noun(wanted)),
+        )
+        .with_hint(format!(
+            "enter the {} here, or ask for kind {} to read this value",
+            kind_noun(wanted).split_once(' ').map_or("value", |(_, noun)| noun),
+            other.kind.as_str()
+        ))
     }
 
     /// For a value that is not a serial of the named vendor: what else it is (a MAC pasted into
@@ -354,13 +378,23 @@ impl Registry {
     fn other_reading(&self, value: &str) -> Option<String> {
         let other = self.best(value, &Options::default()).ok()?;
         let what = match other.kind {
-            Kind::Serial => format!("a {} serial ({})", self.vendor_name(&other.vendor), other.format),
-            Kind::Model => format!("a {} model number, not a serial", self.vendor_name(&other.vendor)),
-            kind => {
-                format!("a valid {} ({}), not a serial", kind.as_str().to_ascii_uppercase(), other.format)
-            }
+            Kind::Serial => self.describe(&other),
+            _ => format!("{}, not a serial", self.describe(&other)),
         };
         Some(format!("this looks like {what}"))
+    }
+
+    /// What a reading is, in words: "an Apple serial (apple-12)", "a MAC address".
+    fn describe(&self, decoded: &Decoded) -> String {
+        let what = match decoded.kind {
+            Kind::Serial => "serial",
+            Kind::Model => "model or part number",
+            Kind::Sku => "SKU",
+            Kind::AssetTag => "asset tag",
+            kind => return kind_noun(kind).to_string(),
+        };
+        let name = self.vendor_name(&decoded.vendor);
+        format!("{} {name} {what} ({})", article(name), decoded.format)
     }
 
     fn vendor_name<'a>(&'a self, id: &'a str) -> &'a str {
@@ -669,12 +703,13 @@ impl Registry {
         cleaned: &Cleaned,
         attempts: &[Attempt],
         vendor: Option<usize>,
+        kind: Option<Kind>,
         typing: bool,
     ) -> Problem {
         let len = cleaned.chars.len();
         let nearby;
         let attempts = if vendor.is_none() {
-            nearby = self.nearby_attempts(cleaned, attempts);
+            nearby = self.nearby_attempts(cleaned, attempts, kind);
             &nearby[..]
         } else {
             attempts
@@ -713,10 +748,15 @@ impl Registry {
 
     /// Attempts for a value no format accepted: the same-length ones already made, plus formats
     /// one character longer or shorter, so a dropped or doubled character is still explained.
-    fn nearby_attempts<'r>(&'r self, cleaned: &Cleaned, done: &[Attempt<'r>]) -> Vec<Attempt<'r>> {
+    fn nearby_attempts<'r>(
+        &'r self,
+        cleaned: &Cleaned,
+        done: &[Attempt<'r>],
+        kind: Option<Kind>,
+    ) -> Vec<Attempt<'r>> {
         let len = cleaned.chars.len();
         let mut out = done.to_vec();
-        for f in &self.formats {
+        for f in self.formats.iter().filter(|f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k)) {
             let near = f.min_len <= len + 1 && len <= f.max_len + 1;
             if near && !done.iter().any(|a| std::ptr::eq(a.format, f)) {
                 out.extend(self.attempt_all(cleaned, f, false));
@@ -800,6 +840,35 @@ impl Registry {
         let meant = options.chars().find(|&m| class.contains(m))?;
         Some(format!("did you mean {meant}?"))
     }
+}
+
+/// A kind in words, with its article: "a serial", "an IMEI".
+fn kind_noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Serial => "a serial",
+        Kind::Model => "a model number",
+        Kind::Sku => "a SKU",
+        Kind::AssetTag => "an asset tag",
+        Kind::Mac => "a MAC address",
+        Kind::Imei => "an IMEI",
+        Kind::Imeisv => "an IMEISV",
+        Kind::Meid => "a MEID",
+        Kind::Iccid => "an ICCID",
+        Kind::Gtin => "a GTIN",
+        Kind::Isbn => "an ISBN",
+        Kind::Gs1 => "a GS1 element string",
+    }
+}
+
+/// "a" or "an" before a name, by how it is said: letter by letter for an acronym ("an HP").
+fn article(name: &str) -> &'static str {
+    let acronym = name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase());
+    let vowel_sound = match name.chars().next().map(|c| c.to_ascii_uppercase()) {
+        Some(c) if acronym => "AEFHILMNORSX".contains(c),
+        Some(c) => "AEIOU".contains(c),
+        None => false,
+    };
+    if vowel_sound { "an" } else { "a" }
 }
 
 /// Identifies and decodes `value` with the built-in vendors. See [`Registry::decode`].

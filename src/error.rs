@@ -50,6 +50,8 @@ pub enum ProblemKind {
     MixedSeparators,
     /// The vendor named by the caller is not in the registry.
     UnknownVendor,
+    /// A valid identifier of another kind than the one asked for (a MAC address as a serial).
+    WrongKind,
 }
 
 impl ProblemKind {
@@ -67,6 +69,7 @@ impl ProblemKind {
             ProblemKind::NoMatch => "no-match",
             ProblemKind::MixedSeparators => "mixed-separators",
             ProblemKind::UnknownVendor => "unknown-vendor",
+            ProblemKind::WrongKind => "wrong-kind",
         }
     }
 }

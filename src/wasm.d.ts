@@ -34,6 +34,7 @@ export type ProblemCode =
   | "no-match"
   | "mixed-separators"
   | "unknown-vendor"
+  | "wrong-kind"
   | "invalid-argument";
 
 /** What kind of identifier a value is. */

@@ -179,3 +179,66 @@ fn short_mac_groups_are_refused_when_strict() {
     assert_eq!(r.best("1.2.3", &cisco).unwrap_err().span().start, 0);
     assert!(r.best("d0:05:09:04:a2:a0", &strict).is_ok());
 }
+
+#[test]
+fn a_valid_value_of_another_kind_says_what_it_is() {
+    use serialkit::{Kind, Options, Registry};
+    let r = Registry::builtin();
+    let as_kind = |kind| Options { kind: Some(kind), ..Options::default() };
+    #[track_caller]
+    fn wrong(result: Result<serialkit::Decoded, serialkit::Problem>, message: &str, hint: &str, len: usize) {
+        let p = result.expect_err("refused for its kind");
+        assert_eq!(p.kind(), ProblemKind::WrongKind);
+        assert_eq!(p.message(), message);
+        assert_eq!(p.hint(), Some(hint));
+        assert_eq!((p.span().start, p.span().end), (0, len));
+    }
+    wrong(
+        r.best("MNEH3LL/A", &as_kind(Kind::Serial)),
+        "an Apple model or part number (apple-part), not a serial",
+        "enter the serial here, or ask for kind model to read this value",
+        9,
+    );
+    wrong(
+        r.best("00:50:56:C0:00:03", &as_kind(Kind::Serial)),
+        "a MAC address, not a serial",
+        "enter the serial here, or ask for kind mac to read this value",
+        17,
+    );
+    wrong(
+        r.best("490154203237518", &as_kind(Kind::Serial)),
+        "an IMEI, not a serial",
+        "enter the serial here, or ask for kind imei to read this value",
+        15,
+    );
+    wrong(
+        r.best("C02TJ0Q7GVC8", &as_kind(Kind::Mac)),
+        "an Apple serial (apple-12), not a MAC address",
+        "enter the MAC address here, or ask for kind serial to read this value",
+        12,
+    );
+    // With the vendor named too, the vendor's other formats count.
+    let apple_serial =
+        Options { vendor: Some("apple".into()), kind: Some(Kind::Serial), ..Options::default() };
+    assert_eq!(
+        r.best("MNEH3LL/A", &apple_serial).unwrap_err().message(),
+        "an Apple model or part number (apple-part), not a serial"
+    );
+    // A value of no kind keeps the format's own problem; so do two standard kinds.
+    assert_eq!(
+        r.best("CO2TJ0Q7GVC8", &as_kind(Kind::Serial)).unwrap_err().message(),
+        "'O' cannot appear in plant"
+    );
+    assert_eq!(
+        r.best("4901542032375181", &as_kind(Kind::Imei)).unwrap_err().message(),
+        "16 digits is an imeisv, not an imei"
+    );
+}
+
+#[test]
+fn a_vendor_serial_hint_names_what_else_it_is() {
+    let p = validate("C02TJ0Q7GVC8", "hp").unwrap_err();
+    assert_eq!(p.hint(), Some("this looks like an Apple serial (apple-12)"));
+    let p = validate("00:50:56:C0:00:03", "dell").unwrap_err();
+    assert_eq!(p.hint(), Some("this looks like a MAC address, not a serial"));
+}
