@@ -8,13 +8,31 @@ use serialkit::{Decoded, Problem};
 
 type Parser = fn(&str) -> Result<Decoded, Problem>;
 
+/// The rows of `tests/data/expected-failures.txt` for `name`: inputs where serialkit departs
+/// from a published vector on purpose, each with the reason.
+fn expected_failures(name: &str) -> Vec<String> {
+    let path = format!("{}/tests/data/expected-failures.txt", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert!(cols.len() == 3 && !cols[2].trim().is_empty(), "{path}: {l:?}: file, input, reason");
+            (cols[0] == name).then(|| cols[1].to_string())
+        })
+        .collect()
+}
+
 /// Runs every row of `tests/data/{name}.tsv` through `parse`; a row whose input starts with a
-/// key of `others` (`upc-e:`) goes to that parser instead.
+/// key of `others` (`upc-e:`) goes to that parser instead. A row listed in
+/// `expected-failures.txt` must fail, and the test fails when it starts to pass.
 #[track_caller]
 fn run(name: &str, parse: Parser, others: &[(&str, Parser)]) {
     let path = format!("{}/tests/data/{name}.tsv", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let expected = expected_failures(name);
     let mut failures = Vec::new();
+    let mut seen = Vec::new();
     let mut rows = 0;
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.is_empty()).skip(1) {
         rows += 1;
@@ -26,9 +44,21 @@ fn run(name: &str, parse: Parser, others: &[(&str, Parser)]) {
             None => (&raw[..], parse),
         };
         let extra = cols.get(4).copied().unwrap_or("");
-        if let Err(why) = check(parser(input), cols[1], cols[2], cols[3], extra) {
-            failures.push(format!("{path}:{}: {:?}: {why}", n + 1, cols[0]));
+        let outcome = check(parser(input), cols[1], cols[2], cols[3], extra);
+        let listed = expected.iter().any(|e| e == cols[0]);
+        seen.extend(listed.then(|| cols[0].to_string()));
+        match (outcome, listed) {
+            (Err(why), false) => failures.push(format!("{path}:{}: {:?}: {why}", n + 1, cols[0])),
+            (Ok(()), true) => failures.push(format!(
+                "{path}:{}: {:?} passes: remove it from expected-failures.txt",
+                n + 1,
+                cols[0]
+            )),
+            _ => {}
         }
+    }
+    for missing in expected.iter().filter(|e| !seen.contains(e)) {
+        failures.push(format!("expected-failures.txt: {name} {missing:?} is not a row of {path}"));
     }
     assert!(rows > 0, "{path} has no rows");
     assert!(failures.is_empty(), "{} of {rows} rows failed:\n{}", failures.len(), failures.join("\n"));

@@ -16,7 +16,8 @@
 //! them, validator.js does not; we accept them with `:` and `-` (not with spaces, where a short
 //! group is more likely something else, such as a MEID's check digit) and say so in the reason.
 //! Cisco groups may drop leading zeros as well (`1.2.3` reads as `0001.0002.0003`, as in
-//! netaddr). A bare value must have exactly 12 (or 16) hex digits: netaddr also takes 11, we do
+//! netaddr), and a PostgreSQL half one (`01b77:4954fd`, netaddr's `[0-9A-F]{5,6}`). [`write`]
+//! gives an address in any of these notations. A bare value must have exactly 12 (or 16) hex digits: netaddr also takes 11, we do
 //! not. A value with more than one kind of separator is refused, with the span of the first
 //! separator that differs.
 //!
@@ -182,9 +183,12 @@ fn octets(
         (6 | 8, Some(' ')) => (2, "space"),
         (_, sep) => {
             let sep = sep.unwrap_or(':');
-            // The notation most groups follow: two hex digits (6 groups) or four (3 groups).
+            // The notation most groups follow: two hex digits (6 groups) or four (3 groups);
+            // dots only ever separate Cisco's groups of four (netaddr).
             let wide = groups.iter().filter(|(s, e)| e - s > 2).count();
-            let (want, size) = if 2 * wide > n { (3, 4) } else { (6, 2) };
+            let (want, size) = if 2 * wide > n || sep == '.' { (3, 4) } else { (6, 2) };
+            let (notation, eui64_groups) =
+                if size == 4 { ("the cisco notation", 4) } else { ("a mac address", 8) };
             if let Some(&(s, e)) = groups.iter().find(|(s, e)| e - s > size) {
                 return Err(Problem::new(
                     ProblemKind::TooLong,
@@ -200,7 +204,7 @@ fn octets(
                 Problem::new(
                     ProblemKind::TooShort,
                     text.end(),
-                    format!("too short: {n} groups, a mac address has {want}"),
+                    format!("too short: {n} groups, {notation} has {want}"),
                 )
                 .with_hint(format!(
                     "a mac address has {want} groups of {size} hex digits separated by '{sep}'"
@@ -209,7 +213,7 @@ fn octets(
                 Problem::new(
                     ProblemKind::TooLong,
                     text.span(groups[want.min(n - 1)].0, e.max(s)),
-                    format!("too long: {n} groups, a mac address has {want} (8 for eui-64)"),
+                    format!("too long: {n} groups, {notation} has {want} ({eui64_groups} for eui-64)"),
                 )
             });
         }
@@ -218,9 +222,11 @@ fn octets(
     let mut short = false;
     for &(s, e) in groups {
         let len = e - s;
-        // Leading zeros may be dropped where netaddr allows it: not in PostgreSQL or space notation.
-        let exact = strict || notation == "postgresql" || notation == "space";
-        if len > digits_per_group || (exact && len != digits_per_group) {
+        // Leading zeros may be dropped where netaddr allows it: one in PostgreSQL groups
+        // (`[0-9A-F]{5,6}`), none in space notation, which netaddr does not read.
+        let exact = strict || notation == "space";
+        let shortest = if notation == "postgresql" && !strict { 5 } else { 1 };
+        if len > digits_per_group || len < shortest || (exact && len != digits_per_group) {
             let kind = if len > digits_per_group { ProblemKind::TooLong } else { ProblemKind::TooShort };
             let digits = if len == 1 { "digit" } else { "digits" };
             let problem = Problem::new(
@@ -231,6 +237,9 @@ fn octets(
                 ),
             );
             return Err(match kind {
+                ProblemKind::TooShort if notation == "postgresql" => {
+                    problem.with_hint("write each half in 6 hex digits: aabbcc:ddeeff")
+                }
                 ProblemKind::TooShort => problem.with_hint("write the dropped leading zeros: 05, not 5"),
                 _ => problem,
             });
@@ -242,6 +251,84 @@ fn octets(
         out.extend(&text.chars()[s..e]);
     }
     Ok((bytes(&out), notation, short))
+}
+
+/// A way to write a MAC address, as netaddr's dialects write them (`netaddr/strategy/eui48.py`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Notation {
+    /// `AA:BB:CC:DD:EE:FF`: the normalized form.
+    Colon,
+    /// `AA-BB-CC-DD-EE-FF`: IEEE 802's form (netaddr `mac_eui48`, its default).
+    Hyphen,
+    /// `AA BB CC DD EE FF`.
+    Space,
+    /// `aabb.ccdd.eeff`: Cisco's triple hextet (netaddr `mac_cisco`).
+    Cisco,
+    /// `AABBCCDDEEFF` (netaddr `mac_bare`).
+    Bare,
+    /// `aabbcc:ddeeff`: two 24-bit halves (netaddr `mac_pgsql`); EUI-48 only.
+    Postgresql,
+}
+
+impl Notation {
+    /// Every notation, in the order above.
+    pub const ALL: &'static [Notation] = &[
+        Notation::Colon,
+        Notation::Hyphen,
+        Notation::Space,
+        Notation::Cisco,
+        Notation::Bare,
+        Notation::Postgresql,
+    ];
+
+    /// The name used in the `notation` field (`cisco`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Notation::Colon => "colon",
+            Notation::Hyphen => "hyphen",
+            Notation::Space => "space",
+            Notation::Cisco => "cisco",
+            Notation::Bare => "bare",
+            Notation::Postgresql => "postgresql",
+        }
+    }
+}
+
+/// Writes a MAC address or EUI-64, given in any notation [`parse`] reads, in `notation`: upper
+/// case where netaddr's dialect writes upper case (colon, hyphen, bare), lower case otherwise.
+/// `None` for a PostgreSQL form of an EUI-64, which has none.
+///
+/// ```
+/// use serialkit::ids::mac::{Notation, write};
+/// assert_eq!(write("00-1B-77-49-54-FD", Notation::Postgresql).unwrap().as_deref(), Some("001b77:4954fd"));
+/// assert_eq!(write("0:f:1f:12:e7:33", Notation::Cisco).unwrap().as_deref(), Some("000f.1f12.e733"));
+/// ```
+pub fn write(value: &str, notation: Notation) -> Result<Option<String>, Problem> {
+    let decoded = parse_with(value, None)?;
+    let octets = bytes(&decoded.normalized.replace(':', ""));
+    Ok(write_octets(&octets, notation))
+}
+
+/// `octets` in `notation` (`None` for PostgreSQL with other than 6 octets).
+pub fn write_octets(octets: &[u8], notation: Notation) -> Option<String> {
+    let hex = |upper: bool| -> String {
+        octets.iter().map(|b| if upper { format!("{b:02X}") } else { format!("{b:02x}") }).collect()
+    };
+    let grouped = |text: String, size: usize, sep: char| -> String {
+        let chunks: Vec<&str> =
+            (0..text.len()).step_by(size).map(|i| &text[i..(i + size).min(text.len())]).collect();
+        chunks.join(&sep.to_string())
+    };
+    Some(match notation {
+        Notation::Colon => colons(octets),
+        Notation::Hyphen => grouped(hex(true), 2, '-'),
+        Notation::Space => grouped(hex(true), 2, ' '),
+        Notation::Cisco => grouped(hex(false), 4, '.'),
+        Notation::Bare => hex(true),
+        Notation::Postgresql if octets.len() == 6 => grouped(hex(false), 6, ':'),
+        Notation::Postgresql => return None,
+    })
 }
 
 /// The bytes of an even-length hex string.
@@ -390,6 +477,50 @@ mod tests {
     }
 
     #[test]
+    fn postgresql_halves_may_drop_one_leading_zero() {
+        // netaddr RE_MAC_FORMATS: [0-9A-F]{5,6} per half.
+        let d = ok("01b77:4954fd", "00:1B:77:49:54:FD", "postgresql");
+        assert!(d.reason.contains("leading zeros restored"), "{}", d.reason);
+        let p = parse_strict("01b77:4954fd").unwrap_err();
+        assert_eq!(p.message(), "group of 5 hex digits, the postgresql notation has 6 per group");
+        assert_eq!(p.hint(), Some("write each half in 6 hex digits: aabbcc:ddeeff"));
+    }
+
+    #[test]
+    fn other_notations_on_request() {
+        // netaddr tests: test_eui48_strategy.py (00-0F-1F-12-E7-33 in its dialects) and
+        // test_eui.py (00-1B-77-49-54-FD as mac_pgsql is 001b77:4954fd).
+        let all: Vec<String> =
+            Notation::ALL.iter().map(|&n| write("0:f:1f:12:e7:33", n).unwrap().unwrap()).collect();
+        assert_eq!(
+            all,
+            [
+                "00:0F:1F:12:E7:33",
+                "00-0F-1F-12-E7-33",
+                "00 0F 1F 12 E7 33",
+                "000f.1f12.e733",
+                "000F1F12E733",
+                "000f1f:12e733"
+            ]
+        );
+        assert_eq!(write("00-1B-77-49-54-FD", Notation::Postgresql).unwrap().unwrap(), "001b77:4954fd");
+        // Each written form reads back to the same address, in its own notation.
+        for &n in Notation::ALL {
+            let text = write("00-1B-77-49-54-FD", n).unwrap().unwrap();
+            ok(&text, "00:1B:77:49:54:FD", n.as_str());
+        }
+        assert_eq!(
+            write("02:00:5e:10:00:00:00:01", Notation::Cisco).unwrap().unwrap(),
+            "0200.5e10.0000.0001"
+        );
+        assert_eq!(write("02:00:5e:10:00:00:00:01", Notation::Postgresql).unwrap(), None);
+        assert_eq!(
+            write("00:50:56:g0:00:03", Notation::Bare).unwrap_err().message(),
+            "'g' cannot appear in a mac address"
+        );
+    }
+
+    #[test]
     fn eui64() {
         let d = ok("02:00:5e:10:00:00:00:01", "02:00:5E:10:00:00:00:01", "colon");
         assert_eq!(d.format, "mac-eui64");
@@ -459,10 +590,11 @@ mod tests {
         err("00:50::c0:00:03", "':' with no hex digits before it or after it", (6, 7));
         err("00:50:56:c0:00:", "':' with no hex digits before it or after it", (14, 15));
         err("005:50:56:c0:00:03", "group of 3 hex digits, the colon notation has 2 per group", (0, 3));
-        err("0050.56c0", "too short: 2 groups, a mac address has 3", (9, 9));
+        err("0050.56c0", "too short: 2 groups, the cisco notation has 3", (9, 9));
         err("005056c0000", "too short: 11 hex digits, a mac address has 12", (11, 11));
         err("005056c000031", "too long: 13 hex digits, a mac address has 12 (16 for eui-64)", (12, 13));
-        err("aabbc:ddeeff", "group of 5 hex digits, the postgresql notation has 6 per group", (0, 5));
+        err("aabb:ddeeff", "group of 4 hex digits, the postgresql notation has 6 per group", (0, 4));
+        err("aa.bb.cc.dd.ee.ff", "too long: 6 groups, the cisco notation has 3 (4 for eui-64)", (9, 17));
     }
 
     #[test]
