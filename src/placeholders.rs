@@ -13,10 +13,24 @@ fn table() -> &'static HashMap<String, &'static str> {
             .skip(1) // column names
             .filter_map(|line| {
                 let mut cols = line.split('\t');
-                Some((crate::normalize(cols.next()?), cols.next()?))
+                Some((key(cols.next()?), cols.next()?))
             })
             .collect()
     })
+}
+
+/// The form values are compared in: normalized, and without dots, so `TO BE FILLED BY OEM`
+/// is GLPI's `To Be Filled By O.E.M.`; a value of dots only stays as it is.
+fn key(value: &str) -> String {
+    let normalized = crate::normalize(value);
+    let undotted: String = normalized.chars().filter(|&c| c != '.').collect();
+    if undotted.is_empty() { normalized } else { undotted }
+}
+
+/// A version number such as `1.0` or `2.1.3` (GLPI's `/\d\.\d(\.\d)?/`, for the whole value).
+fn is_version(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    (2..=3).contains(&parts.len()) && parts.iter().all(|p| p.len() == 1 && p.as_bytes()[0].is_ascii_digit())
 }
 
 /// Why `value` is a placeholder rather than a serial, or `None` when it is not one.
@@ -28,13 +42,21 @@ fn table() -> &'static HashMap<String, &'static str> {
 /// ```
 pub fn reason(value: &str) -> Option<String> {
     let normalized = crate::normalize(value);
-    if let Some(reason) = table().get(&normalized) {
+    if let Some(reason) = table().get(&key(value)) {
         return Some(reason.to_string());
     }
     let mut chars = normalized.chars();
     let first = chars.next()?;
-    if normalized.chars().count() >= 3 && chars.all(|c| c == first) {
+    let len = normalized.chars().count();
+    if len >= 3 && chars.all(|c| c == first) {
         return Some(format!("one character repeated ('{first}')"));
+    }
+    // GLPI's /^(0|1)+$/: a row of switches or a test pattern, not a serial.
+    if len >= 4 && normalized.chars().all(|c| c == '0' || c == '1') {
+        return Some("only the digits 0 and 1".into());
+    }
+    if is_version(&normalized) {
+        return Some("a version number, not a serial".into());
     }
     None
 }
@@ -51,6 +73,24 @@ mod tests {
             reason("  default   string ").as_deref(),
             Some("the AMI BIOS default the maker did not replace")
         );
+    }
+
+    #[test]
+    fn dots_do_not_matter_but_a_lone_dot_is_one() {
+        let oem = Some("the AMI BIOS default the maker did not replace");
+        assert_eq!(reason("TO BE FILLED BY OEM").as_deref(), oem);
+        assert_eq!(reason("To Be Filled By O.E.M.").as_deref(), oem);
+        assert_eq!(reason(".").as_deref(), Some("a lone '.' written in place of a serial"));
+        assert_eq!(reason("Unknown").as_deref(), Some("\"unknown\" written in place of a serial"));
+    }
+
+    #[test]
+    fn glpi_patterns() {
+        assert_eq!(reason("0101").as_deref(), Some("only the digits 0 and 1"));
+        assert_eq!(reason("101").as_deref(), None);
+        assert_eq!(reason("1.0").as_deref(), Some("a version number, not a serial"));
+        assert_eq!(reason("2.1.3").as_deref(), Some("a version number, not a serial"));
+        assert_eq!(reason("1.23").as_deref(), None);
     }
 
     #[test]

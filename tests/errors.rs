@@ -242,3 +242,19 @@ fn a_vendor_serial_hint_names_what_else_it_is() {
     let p = validate("00:50:56:C0:00:03", "dell").unwrap_err();
     assert_eq!(p.hint(), Some("this looks like a MAC address, not a serial"));
 }
+
+#[test]
+fn placeholders_in_every_spelling_say_so() {
+    for (value, why) in [
+        ("Unknown", "\"unknown\" written in place of a serial"),
+        (".", "a lone '.' written in place of a serial"),
+        ("TO BE FILLED BY OEM", "the AMI BIOS default the maker did not replace"),
+    ] {
+        let report = serialkit::decode(value);
+        assert!(!report.valid, "{value}");
+        assert_eq!(report.errors[0].kind(), ProblemKind::Placeholder, "{value}");
+        assert_eq!(report.errors[0].message(), format!("placeholder, not a serial: {why}"), "{value}");
+    }
+    // Named vendor too: "Unknown" is 7 letters, the shape of a Dell service tag.
+    assert_eq!(validate("Unknown", "dell").unwrap_err().kind(), ProblemKind::Placeholder);
+}

@@ -391,6 +391,13 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
     } else if octets.iter().all(|&b| b == 0xFF) {
         reasons.push("the broadcast address".to_string());
     }
+    // GLPI's MAC blacklist (glpi-project/glpi src/Blacklist.php) refuses 00:50:56:C0:*:* as
+    // "VMware MAC address" (00:50:56:C0:00:01 and :08 as vmnet): the host side of VMware's
+    // virtual networks, alike on every host, so it tells no machine apart.
+    if octets[..4] == [0x00, 0x50, 0x56, 0xC0] {
+        fields.flag("virtual", true);
+        reasons.push("a VMware host's virtual network adapter (vmnet): the same on many machines".into());
+    }
     let special = octets.iter().all(|&b| b == 0) || octets.iter().all(|&b| b == 0xFF);
     let found = registry.filter(|_| !special).and_then(|r| organization(r, &octets, &mut fields));
     let local = first & 0x02 != 0;
@@ -536,6 +543,11 @@ mod tests {
         // RFC 4291 appendix A: 00:50:56 → 0250:56ff:fec0:0003.
         assert_eq!(d.fields["eui64"].to_string(), "00:50:56:FF:FE:C0:00:03");
         assert_eq!(d.fields["modified_eui64"].to_string(), "02:50:56:FF:FE:C0:00:03");
+        assert_eq!(d.fields["virtual"].to_string(), "true");
+        assert!(
+            d.reason.contains("a VMware host's virtual network adapter (vmnet): the same on many machines")
+        );
+        assert!(!parse("00:50:56:01:00:03").unwrap().fields.contains_key("virtual"));
         let d = parse("01:00:5e:00:00:fb").unwrap();
         assert_eq!(d.fields["multicast"].to_string(), "true");
         let d = parse("da:a1:19:00:00:01").unwrap();
@@ -574,7 +586,7 @@ mod tests {
         assert_eq!(field(&d, "organization").as_deref(), Some("VMware, Inc."));
         // Without a registry (the browser before it loads one): no organization, no reason.
         let d = parse_with("00:50:56:C0:00:03", None).unwrap();
-        assert_eq!((field(&d, "organization"), d.reason.contains("VMware")), (None, false));
+        assert_eq!((field(&d, "organization"), d.reason.contains("VMware, Inc.")), (None, false));
     }
 
     #[test]
