@@ -196,3 +196,22 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn check_digits_are_text_in_every_family() {
+    // An ISBN-10's check digit may be X, so every family writes it as text in JSON.
+    for (value, parse, want) in [
+        ("490154203237518", imei::parse_imei as Parser, "8"),
+        ("73513537", gtin::parse, "7"),
+        ("1-85798-218-5", gtin::parse_isbn, "5"),
+        ("978-1-85798-218-3", gtin::parse_isbn, "3"),
+        ("AF 01 23 45 0A BC DE C", imei::parse_meid, "C"),
+    ] {
+        let d = parse(value).unwrap_or_else(|p| panic!("{value}: {p}"));
+        let json = serde_json::to_value(&d.fields).unwrap();
+        assert_eq!(json["check_digit"], serde_json::json!(want), "{value}");
+    }
+    let fourteen = imei::parse_imei("35686800-004141").unwrap();
+    let json = serde_json::to_value(&fourteen.fields).unwrap();
+    assert_eq!((json.get("check_digit"), &json["computed_check_digit"]), (None, &serde_json::json!("8")));
+}

@@ -100,7 +100,7 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
     let mut fields = Fields::default();
     let mut reasons = vec![format!("{n} digits"), "gs1 check digit matches".to_string()];
     let gtin14 = format!("{compact:0>14}");
-    fields.text("gtin", gtin14.clone()).int("check_digit", i64::from(super::digit_value(digits[n - 1].0)));
+    fields.text("gtin", gtin14.clone()).text("check_digit", digits[n - 1].0.to_string());
     let mut confidence: f64 = match n {
         8 => 0.6,
         14 => 0.75,
@@ -173,7 +173,7 @@ pub fn parse_upc_e(value: &str) -> Result<Decoded, Problem> {
     fields
         .text("upc_a", upc_a.clone())
         .text("gtin", format!("{upc_a:0>14}"))
-        .int("check_digit", i64::from(super::digit_value(found)));
+        .text("check_digit", found.to_string());
     prefix_fields(&mut fields, &mut reasons, &format!("0{upc_a}"));
     Ok(decoded(Kind::Gtin, "upc-e", compact, 0.5, reasons, fields))
 }
@@ -245,9 +245,7 @@ pub fn parse_isbn(value: &str) -> Result<Decoded, Problem> {
                 .with_hint("this may be another product's gtin; books use the 978 and 979 prefixes"));
             }
             verify_mod10(&text, &chars)?;
-            fields
-                .text("gtin", format!("0{compact}"))
-                .int("check_digit", i64::from(super::digit_value(chars[12].0)));
+            fields.text("gtin", format!("0{compact}")).text("check_digit", chars[12].0.to_string());
             if prefix == "978" {
                 let body = &compact[3..12];
                 fields.text(

@@ -50,13 +50,14 @@ pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
             if expected != rest {
                 return Err(check_digit_problem(&text, digits[14].1, &expected, digits[14].0));
             }
-            fields.int("check_digit", i64::from(super::digit_value(digits[14].0)));
+            fields.text("check_digit", digits[14].0.to_string());
             reasons.push("luhn check digit matches".into());
             (Kind::Imei, "imei", 0.9)
         }
         14 => {
+            // Not on the value: what its check digit would be, named apart from a given one.
             let expected = Algorithm::Luhn.compute(&compact).unwrap_or_default();
-            fields.text("check_digit", expected);
+            fields.text("computed_check_digit", expected);
             reasons.push("no check digit to verify (14 digits)".into());
             (Kind::Imei, "imei", 0.5)
         }
@@ -90,7 +91,17 @@ pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
     let all_decimal = chars.iter().all(|(c, _)| c.is_ascii_digit());
     let n = chars.len();
     if let Some(&(c, at)) = chars.iter().find(|(c, _)| !c.is_ascii_hexdigit()) {
-        return Err(not_a_digit(&text, at, c, "a meid"));
+        // A MEID is hex: the digits-only hint of the decimal families would mislead.
+        let hint = match super::look_alike_digit(c) {
+            Some(d) => format!("a meid has only hex digits 0-9 and A-F — did you mean {d}?"),
+            None => "a meid has only hex digits 0-9 and A-F (or 18 decimal digits), optionally grouped with spaces or '-'".into(),
+        };
+        return Err(Problem::new(
+            ProblemKind::InvalidCharacter,
+            text.span(at, at + 1),
+            format!("'{c}' cannot appear in a meid"),
+        )
+        .with_hint(hint));
     }
     let compact: String = chars.iter().map(|(c, _)| c.to_ascii_uppercase()).collect();
     let mut reasons = vec![];
@@ -263,13 +274,28 @@ mod tests {
     }
 
     #[test]
+    fn meid_hints_speak_of_hex() {
+        let p = problem(parse_meid("AF0123450ABCDG"), "'G' cannot appear in a meid", (13, 14));
+        assert_eq!(
+            p.hint(),
+            Some(
+                "a meid has only hex digits 0-9 and A-F (or 18 decimal digits), optionally grouped with spaces or '-'"
+            )
+        );
+        let p = problem(parse_meid("AF0123450ABCDO"), "'O' cannot appear in a meid", (13, 14));
+        assert_eq!(p.hint(), Some("a meid has only hex digits 0-9 and A-F — did you mean 0?"));
+    }
+
+    #[test]
     fn imeisv_and_imei_without_check_digit() {
         // python-stdnum stdnum/imei.py docstring.
         let d = parse_imei("35686800-004141-20").unwrap();
         assert_eq!((d.kind, d.format.as_str()), (Kind::Imeisv, "imeisv"));
         assert_eq!(d.fields["svn"].to_string(), "20");
+        // 14 digits: no check digit given; the one it would have is named apart.
         let d = parse_imei("35686800-004141").unwrap();
-        assert_eq!(d.fields["check_digit"].to_string(), "8");
+        assert_eq!(d.fields["computed_check_digit"].to_string(), "8");
+        assert!(!d.fields.contains_key("check_digit"));
     }
 
     #[test]
