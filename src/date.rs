@@ -19,7 +19,6 @@ const fn parse_year(text: &str) -> i64 {
     year
 }
 
-
 /// The number of days in `month` (1 to 12) of `year`; 0 for a month or year chrono cannot hold.
 pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     let Ok(year) = i32::try_from(year) else { return 0 };
