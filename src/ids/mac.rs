@@ -16,7 +16,7 @@
 //! them, validator.js does not; we accept them with `:` and `-` (not with spaces, where a short
 //! group is more likely something else, such as a MEID's check digit) and say so in the reason.
 //! Cisco groups may drop leading zeros as well (`1.2.3` reads as `0001.0002.0003`, as in
-//! netaddr), and a PostgreSQL half one (`01b77:4954fd`, netaddr's `[0-9A-F]{5,6}`). [`write`]
+//! netaddr), and a PostgreSQL half one (`01b77:4954fd`, netaddr's `[0-9A-F]{5,6}`). [`write()`]
 //! gives an address in any of these notations. A bare value must have exactly 12 (or 16) hex digits: netaddr also takes 11, we do
 //! not. A value with more than one kind of separator is refused, with the span of the first
 //! separator that differs.
