@@ -37,14 +37,15 @@ fi
 step "build pkg/"
 scripts/build-wasm.sh
 
-step "wasm-bindgen-test in headless Chromium (tests/wasm.rs)"
-# What `wasm-pack test --headless --chrome -- --test wasm` runs, minus its `cargo build --tests`,
+step "wasm-bindgen-test in headless Chromium (tests/wasm.rs and the library's browser-ready tests)"
+# What `wasm-pack test --headless --chrome -- --test …` runs, minus its `cargo build --tests`,
 # which would compile every native-only test file (proptest, the CLI) for wasm32 too.
 # Chromium's flags are in webdriver.json.
 CHROMEDRIVER=/usr/bin/chromedriver \
     WASM_BINDGEN_TEST_TIMEOUT=120 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --target wasm32-unknown-unknown --no-default-features --test wasm
+    cargo test --target wasm32-unknown-unknown --no-default-features \
+        --test wasm --test rule_examples --test typing --test identification
 
 step "library unit tests on wasm32 in node (the regex-lite side of tests/data/regex-agreement.tsv)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -1,5 +1,11 @@
 //! `decode` without a vendor or kind: what a value pasted into a serial field is taken for.
 
+// In the browser too: `scripts/test-wasm.sh` runs this file under wasm-bindgen-test in Chromium.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use serialkit::{Kind, decode};
 
 #[track_caller]

@@ -1,6 +1,12 @@
 //! Every example in every built-in rule file decodes as the file says, and every prefix of a
 //! valid example is incomplete or valid while typed.
 
+// In the browser too: `scripts/test-wasm.sh` runs this file under wasm-bindgen-test in Chromium.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use serialkit::{PartialState, Registry};
 
 #[test]
@@ -13,6 +19,8 @@ fn every_builtin_example_holds() {
     assert!(examples >= 50, "only {examples} examples");
 }
 
+// Reads files: native only.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn builtin_rules_match_the_files_on_disk() {
     // The embedded copy is what build.rs compiled; reading the folder again must agree.
@@ -62,6 +70,8 @@ fn every_valid_example_is_found_without_naming_the_vendor() {
     }
 }
 
+// Reads files: native only.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_broken_rule_file_reports_every_problem_at_once() {
     let dir = std::path::Path::new("tests/data/broken-rules");
@@ -90,6 +100,8 @@ fn a_broken_rule_file_reports_every_problem_at_once() {
     );
 }
 
+// Reads files: native only.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_file_that_is_not_toml_points_at_the_line() {
     let dir = std::env::temp_dir().join(format!("serialkit-not-toml-{}", std::process::id()));

@@ -2,15 +2,32 @@
 //! `tests/data/*.tsv`: every prefix of a valid value is incomplete or valid, never invalid, and
 //! the wrong values stay wrong however they are reached.
 
+// In the browser too: `scripts/test-wasm.sh` runs this file under wasm-bindgen-test in Chromium.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use serialkit::{Kind, Options, PartialState, ProblemKind, Registry};
+
+/// The conformance files, built in so the browser run has them too.
+fn data(name: &str) -> &'static str {
+    match name {
+        "mac" => include_str!("data/mac.tsv"),
+        "imei" => include_str!("data/imei.tsv"),
+        "meid" => include_str!("data/meid.tsv"),
+        "gtin" => include_str!("data/gtin.tsv"),
+        "isbn" => include_str!("data/isbn.tsv"),
+        "gs1" => include_str!("data/gs1.tsv"),
+        _ => panic!("no conformance file {name}"),
+    }
+}
 
 /// The rows of `tests/data/{name}.tsv`: input, `ok`/`err`, and the problem kind for `err` rows;
 /// without the rows of `expected-failures.txt`, where serialkit departs from the vector.
 fn rows(name: &str) -> Vec<(String, bool, String)> {
-    let path = format!("{}/tests/data/{name}.tsv", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let listed = format!("{}/tests/data/expected-failures.txt", env!("CARGO_MANIFEST_DIR"));
-    let listed = std::fs::read_to_string(&listed).unwrap_or_else(|e| panic!("{listed}: {e}"));
+    let text = data(name);
+    let listed = include_str!("data/expected-failures.txt");
     let departs = |input: &str| listed.lines().any(|l| l.split('\t').take(2).eq([name, input]));
     text.lines()
         .filter(|l| !departs(l.split('\t').next().unwrap_or_default()))
