@@ -193,6 +193,18 @@ pub fn decode(
     })
 }
 
+/// What a value could be, best first: every vendor format and standard identifier that accepts
+/// it (a serial, a model number, a MAC address, an IMEI …), each with its confidence and reason.
+/// Empty when nothing does (and for a value that is not a string); `decode` says why.
+#[wasm_bindgen(unchecked_return_type = "Decoded[]")]
+pub fn identify(#[wasm_bindgen(unchecked_param_type = "string")] value: JsValue) -> JsValue {
+    let candidates = match value.as_string() {
+        Some(input) => with_registry(|r| r.decode(&input, &Options::default()).candidates),
+        None => Vec::new(),
+    };
+    to_js(&candidates)
+}
+
 /// Checks a value as a serial of one vendor (an id, name or alias), or with the options of
 /// `decode` (`{ kind: "mac" }`): the best reading, or the problem.
 #[wasm_bindgen(unchecked_return_type = "Validation")]

@@ -103,6 +103,17 @@ fn a_mac_or_imei_field_is_checked_as_typed() {
 }
 
 #[wasm_bindgen_test]
+fn identify_ranks_what_a_value_could_be() {
+    let readings = js(wasm::identify(s("MNEH3LL/A")));
+    assert_eq!(readings[0]["kind"], json!("model"));
+    assert_eq!(readings[0]["vendor"], json!("apple"));
+    let mac = js(wasm::identify(s("00-1A-2B-3C-4D-5E")));
+    assert!(mac.as_array().unwrap().iter().any(|d| d["kind"] == json!("mac")), "{mac}");
+    assert_eq!(js(wasm::identify(s("!!"))), json!([]));
+    assert_eq!(js(wasm::identify(JsValue::from_f64(1.0))), json!([]));
+}
+
+#[wasm_bindgen_test]
 fn validate_takes_options_too() {
     let result = js(wasm::validate(s("490154203237517"), obj(&json!({"kind": "imei"}))));
     assert_eq!(result["ok"], json!(false));

@@ -1,8 +1,8 @@
 // Compile-time test of the package's TypeScript types (pkg/serialkit.d.ts): `tsc -p .` in www/
 // fails when a function, option or result is missing or wrongly typed. Never run, only checked.
 import init, {
-  checkPartial, decode, findDuplicates, listVendors, loadMacRegistry, loadRules, resetRules, validate,
-  type DecodeOptions, type DuplicateGroup, type LoadResult, type PartialResult, type Problem, type Report,
+  checkPartial, decode, findDuplicates, identify, listVendors, loadMacRegistry, loadRules, resetRules, validate,
+  type DecodeOptions, type Decoded, type DuplicateGroup, type LoadResult, type PartialResult, type Problem, type Report,
   type Validation, type VendorInfo, type VendorRules,
 } from "../pkg/serialkit.js";
 
@@ -23,6 +23,8 @@ export async function uses(bytes: Uint8Array): Promise<void> {
   const state: "incomplete" | "invalid" | "valid" = typed.state;
   console.log(state, mac.needs, mac.expected, typed.decoded?.format);
 
+  const readings: Decoded[] = identify("MNEH3LL/A");
+  console.log(readings[0]?.kind === "model");
   const vendors: VendorInfo[] = listVendors();
   const groups: DuplicateGroup[] = findDuplicates(["a", "b"]);
   console.log(vendors[0]?.formats[0]?.identifies, groups[0]?.members[0]?.index);
