@@ -605,8 +605,14 @@ impl Registry {
         format: &'r CompiledFormat,
         fit_only: bool,
     ) -> Vec<Attempt<'r>> {
-        let (view, origin) = format.view(&cleaned.chars);
         let fits = |len: usize| !fit_only || (format.min_len..=format.max_len).contains(&len);
+        // Most formats cannot fit a value's length: skip them before copying anything.
+        let len = cleaned.chars.iter().filter(|c| !format.separators.contains(c)).count();
+        let prefixes = &format.rules.scanner_prefixes;
+        if !fits(len) && !prefixes.iter().map(|p| p.chars().count()).any(|p| len > p && fits(len - p)) {
+            return Vec::new();
+        }
+        let (view, origin) = format.view(&cleaned.chars);
         let mut out = Vec::with_capacity(1);
         for prefix in &format.rules.scanner_prefixes {
             let p: Vec<char> = prefix.chars().map(|c| c.to_ascii_uppercase()).collect();

@@ -199,15 +199,13 @@ impl CompiledFormat {
     /// Per-format view of cleaned characters: separators dropped, upper-cased unless the
     /// format is case-sensitive. Returns the characters and each one's index in `chars`.
     pub fn view(&self, chars: &[char]) -> (Vec<char>, Vec<usize>) {
-        chars
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !self.separators.contains(c))
-            .map(|(i, &c)| {
-                let c = if self.rules.case_sensitive { c } else { c.to_ascii_uppercase() };
-                (c, i)
-            })
-            .unzip()
+        let mut view = Vec::with_capacity(chars.len());
+        let mut origin = Vec::with_capacity(chars.len());
+        for (i, &c) in chars.iter().enumerate().filter(|(_, c)| !self.separators.contains(c)) {
+            view.push(if self.rules.case_sensitive { c } else { c.to_ascii_uppercase() });
+            origin.push(i);
+        }
+        (view, origin)
     }
 
     fn start(&self) -> Vec<State> {

@@ -1,30 +1,33 @@
 //! Known junk values that stand in for a serial: BIOS defaults, labels, counting sequences.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 static LIST: &str = include_str!("../vendors/data/placeholders.tsv");
 
-fn table() -> &'static HashMap<String, &'static str> {
-    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+/// The listed values by their comparison form ([`key`]), sorted for binary search.
+fn table() -> &'static [(String, &'static str)] {
+    static TABLE: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        LIST.lines()
+        let mut rows: Vec<(String, &'static str)> = LIST
+            .lines()
             .filter(|line| !line.starts_with('#'))
             .skip(1) // column names
             .filter_map(|line| {
                 let mut cols = line.split('\t');
-                Some((key(cols.next()?), cols.next()?))
+                Some((key(&crate::normalize(cols.next()?)), cols.next()?))
             })
-            .collect()
+            .collect();
+        rows.sort();
+        rows.dedup_by(|a, b| a.0 == b.0);
+        rows
     })
 }
 
-/// The form values are compared in: normalized, and without dots, so `TO BE FILLED BY OEM`
-/// is GLPI's `To Be Filled By O.E.M.`; a value of dots only stays as it is.
-fn key(value: &str) -> String {
-    let normalized = crate::normalize(value);
+/// The form values are compared in, from the normalized value: without dots, so
+/// `TO BE FILLED BY OEM` is GLPI's `To Be Filled By O.E.M.`; a value of dots only stays as it is.
+fn key(normalized: &str) -> String {
     let undotted: String = normalized.chars().filter(|&c| c != '.').collect();
-    if undotted.is_empty() { normalized } else { undotted }
+    if undotted.is_empty() { normalized.to_string() } else { undotted }
 }
 
 /// A version number such as `1.0` or `2.1.3` (GLPI's `/\d\.\d(\.\d)?/`, for the whole value).
@@ -42,8 +45,11 @@ fn is_version(value: &str) -> bool {
 /// ```
 pub fn reason(value: &str) -> Option<String> {
     let normalized = crate::normalize(value);
-    if let Some(reason) = table().get(&key(value)) {
-        return Some(reason.to_string());
+    // Most values have no dot: they are their own key.
+    let undotted = normalized.contains('.').then(|| key(&normalized));
+    let wanted = undotted.as_deref().unwrap_or(&normalized);
+    if let Ok(i) = table().binary_search_by(|(k, _)| k.as_str().cmp(wanted)) {
+        return Some(table()[i].1.to_string());
     }
     let mut chars = normalized.chars();
     let first = chars.next()?;
@@ -68,7 +74,7 @@ mod tests {
     #[test]
     fn list_parses_with_reasons() {
         assert!(table().len() > 30);
-        assert!(table().values().all(|r| !r.is_empty()));
+        assert!(table().iter().all(|(_, r)| !r.is_empty()));
         assert_eq!(
             reason("  default   string ").as_deref(),
             Some("the AMI BIOS default the maker did not replace")

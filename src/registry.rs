@@ -162,7 +162,11 @@ impl Registry {
 
     /// The vendor a name or alias stands for (`"Hewlett-Packard"` → the `hp` vendor).
     pub(crate) fn vendor_index(&self, name: &str) -> Option<usize> {
-        self.names.get(&fold_name(name)).copied()
+        // An id as it is (what bulk checks pass once a row's maker is resolved) needs no folding.
+        match self.vendors.iter().position(|v| v.rules.id == name) {
+            Some(i) => Some(i),
+            None => self.names.get(&fold_name(name)).copied(),
+        }
     }
 
     /// The id of the vendor that `name` (an id, a name or an alias) stands for.
