@@ -249,8 +249,16 @@ mod tests {
     }
 
     #[test]
+    fn luhn_mod36_stdnum_vectors() {
+        // stdnum/in_/gstin.py: an Indian GSTIN ends in a Luhn mod 36 check character over
+        // 0-9A-Z; 27AAPFU0939F1ZV is valid and 27AAPFU0939F1ZO fails its checksum.
+        assert_eq!(Algorithm::LuhnMod36.compute("27AAPFU0939F1Z").as_deref(), Some("V"));
+        assert!(Algorithm::LuhnMod36.verify("27AAPFU0939F1ZV"));
+        assert!(!Algorithm::LuhnMod36.verify("27AAPFU0939F1ZO"));
+    }
+
+    #[test]
     fn luhn_mod36_round_trips() {
-        // No published vector in python-stdnum; check the defining property instead.
         for body in ["ABC123", "Z9", "0000001"] {
             let check = Algorithm::LuhnMod36.compute(body).unwrap();
             assert!(Algorithm::LuhnMod36.verify(&format!("{body}{check}")), "{body}");

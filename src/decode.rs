@@ -114,8 +114,9 @@ pub struct Options {
     /// Only formats of this kind are tried.
     pub kind: Option<Kind>,
     /// Refuse what serialkit reads leniently where respected tools disagree: MAC groups that
-    /// drop a leading zero (`d0:5:9:4:a2:a0`, accepted by netaddr, refused by validator.js).
-    /// A 16-digit IMEISV is refused by asking for [`Kind::Imei`] instead.
+    /// drop a leading zero (`d0:5:9:4:a2:a0`, accepted by netaddr, refused by validator.js),
+    /// and a 12-digit UPC-A as a GTIN (python-stdnum's `ean` reads it, validator.js's `isEAN`
+    /// takes 8, 13 or 14 digits). A 16-digit IMEISV is refused by asking for [`Kind::Imei`].
     pub strict: bool,
 }
 

@@ -163,6 +163,28 @@ fn imeisv_reading_is_chosen_by_kind() {
 }
 
 #[test]
+fn a_upc_a_is_refused_as_an_ean_when_strict() {
+    use serialkit::{Kind, Options, Registry};
+    let r = Registry::builtin();
+    let gtin = Options { kind: Some(Kind::Gtin), ..Options::default() };
+    // python-stdnum's reading by default: a UPC-A, with its GTIN-14.
+    let upc = r.best("036000291452", &gtin).unwrap();
+    assert_eq!((upc.format.as_str(), upc.fields["gtin"].to_string()), ("upc-a", "00036000291452".into()));
+    // validator.js's reading on request: an EAN has 8, 13 or 14 digits.
+    let strict = Options { strict: true, ..gtin };
+    let p = r.best("036000291452", &strict).unwrap_err();
+    assert_eq!(p.kind(), ProblemKind::TooShort);
+    assert_eq!(p.message(), "12 digits is a upc-a, not an ean");
+    assert_eq!((p.span().start, p.span().end), (0, 12));
+    assert_eq!(p.hint(), Some("an ean has 8, 13 or 14 digits: write this upc-a as the ean-13 0036000291452"));
+    assert_eq!(r.best("0036000291452", &strict).unwrap().fields["gtin"].to_string(), "00036000291452");
+    // With no kind, twelve digits are still a MAC address in bare notation.
+    let any = r.decode("036000291452", &Options { strict: true, ..Options::default() });
+    assert!(any.candidates.iter().all(|c| c.kind != Kind::Gtin), "{:?}", any.candidates);
+    assert!(any.candidates.iter().any(|c| c.kind == Kind::Mac));
+}
+
+#[test]
 fn short_mac_groups_are_refused_when_strict() {
     use serialkit::{Kind, Options, Registry};
     let r = Registry::builtin();

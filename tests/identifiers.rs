@@ -1,10 +1,11 @@
 //! Conformance vectors for the standard identifiers, read from `tests/data/*.tsv`.
 //!
-//! Each file names the sources of its vectors in its header. A row is
-//! `input, ok, format, normalized, fields` or `input, err, kind, start..end, message`.
+//! Each file names the sources of its vectors in its header (`#   [V] validator.js …`), and
+//! each row names its source by those marks. A row is
+//! `input, ok, format, normalized, fields, source` or `input, err, kind, start..end, message, source`.
 
 use serialkit::ids::{gs1, gtin, imei, mac};
-use serialkit::{Decoded, Problem};
+use serialkit::{Decoded, Kind, Options, Problem, Registry};
 
 type Parser = fn(&str) -> Result<Decoded, Problem>;
 
@@ -23,6 +24,22 @@ fn expected_failures(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The source marks a data file's header declares: `X` for each line `#   [X] …`.
+fn declared_sources(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix('#')?.trim_start().strip_prefix('[')?.split_once(']'))
+        .map(|(mark, _)| mark.to_string())
+        .collect()
+}
+
+/// What is wrong with a row's source column, if anything: every mark (`P,V`, or `N>V` for
+/// netaddr's reading over validator.js's) must be declared in the header.
+fn source_problem(source: &str, declared: &[String]) -> Option<String> {
+    let marks: Vec<&str> = source.split([',', '>']).map(str::trim).collect();
+    let undeclared = marks.iter().find(|m| !declared.iter().any(|d| d == *m))?;
+    Some(format!("source mark {undeclared:?} is not declared in the header ({declared:?})"))
+}
+
 /// Runs every row of `tests/data/{name}.tsv` through `parse`; a row whose input starts with a
 /// key of `others` (`upc-e:`) goes to that parser instead. A row listed in
 /// `expected-failures.txt` must fail, and the test fails when it starts to pass.
@@ -30,6 +47,7 @@ fn expected_failures(name: &str) -> Vec<String> {
 fn run(name: &str, parse: Parser, others: &[(&str, Parser)]) {
     let path = format!("{}/tests/data/{name}.tsv", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let declared = declared_sources(&text);
     let expected = expected_failures(name);
     let mut failures = Vec::new();
     let mut seen = Vec::new();
@@ -37,14 +55,16 @@ fn run(name: &str, parse: Parser, others: &[(&str, Parser)]) {
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.is_empty()).skip(1) {
         rows += 1;
         let cols: Vec<&str> = line.split('\t').collect();
-        assert!(cols.len() >= 4, "{path}:{}: expected at least 4 columns", n + 1);
+        assert!(cols.len() == 6, "{path}:{}: expected 6 columns, found {}", n + 1, cols.len());
+        if let Some(why) = source_problem(cols[5], &declared) {
+            failures.push(format!("{path}:{}: {why}", n + 1));
+        }
         let raw = cols[0].replace("\\x1d", "\u{1d}");
         let (input, parser) = match others.iter().find(|(key, _)| raw.starts_with(key)) {
             Some((key, p)) => (&raw[key.len()..], *p),
             None => (&raw[..], parse),
         };
-        let extra = cols.get(4).copied().unwrap_or("");
-        let outcome = check(parser(input), cols[1], cols[2], cols[3], extra);
+        let outcome = check(parser(input), cols[1], cols[2], cols[3], cols[4]);
         let listed = expected.iter().any(|e| e == cols[0]);
         seen.extend(listed.then(|| cols[0].to_string()));
         match (outcome, listed) {
@@ -114,6 +134,26 @@ fn meid_vectors() {
 #[test]
 fn gtin_vectors() {
     run("gtin", gtin::parse, &[("upc-e:", gtin::parse_upc_e)]);
+}
+
+#[test]
+fn iccid_vectors() {
+    run("iccid", imei::parse_iccid, &[]);
+}
+
+/// validator.js's reading of a 16-digit value: `--kind imei` refuses an IMEISV.
+fn imei_only(value: &str) -> Result<Decoded, Problem> {
+    Registry::builtin().best(value, &Options { kind: Some(Kind::Imei), ..Options::default() })
+}
+
+#[test]
+fn strict_vectors() {
+    // The other reading where respected tools disagree, one family per input prefix.
+    run(
+        "strict",
+        |_| panic!("every row of strict.tsv names its family"),
+        &[("mac:", mac::parse_strict), ("gtin:", gtin::parse_strict), ("imei:", imei_only)],
+    );
 }
 
 #[test]

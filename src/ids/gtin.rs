@@ -71,11 +71,38 @@ pub fn organization(prefix: &str) -> Option<&'static str> {
 /// assert_eq!(err.message(), "check digit should be 1, not 2");
 /// ```
 pub fn parse(value: &str) -> Result<Decoded, Problem> {
+    read(value, false)
+}
+
+/// [`parse`] as validator.js's `isEAN` reads numbers: 8, 13 or 14 digits, so a 12-digit UPC-A
+/// is refused, with the EAN-13 it stands for (a leading 0) in the hint. python-stdnum, and
+/// [`parse`], read it as a UPC-A.
+///
+/// ```
+/// let err = serialkit::ids::gtin::parse_strict("036000291452").unwrap_err();
+/// assert_eq!(err.message(), "12 digits is a upc-a, not an ean");
+/// assert_eq!(err.hint(), Some("an ean has 8, 13 or 14 digits: write this upc-a as the ean-13 0036000291452"));
+/// assert!(serialkit::ids::gtin::parse_strict("0036000291452").is_ok());
+/// ```
+pub fn parse_strict(value: &str) -> Result<Decoded, Problem> {
+    read(value, true)
+}
+
+fn read(value: &str, strict: bool) -> Result<Decoded, Problem> {
     let text = Text::new(value, "the digits under the barcode")?;
     let digits = decimal_digits(&text, SEPARATORS, "a gtin")?;
     let n = digits.len();
     let format = match n {
         8 => "gtin-8",
+        12 if strict => {
+            let compact: String = digits.iter().map(|&(c, _)| c).collect();
+            return Err(Problem::new(
+                ProblemKind::TooShort,
+                text.span(digits[0].1, digits[n - 1].1 + 1),
+                "12 digits is a upc-a, not an ean",
+            )
+            .with_hint(format!("an ean has 8, 13 or 14 digits: write this upc-a as the ean-13 0{compact}")));
+        }
         12 => "upc-a",
         13 => "gtin-13",
         14 => "gtin-14",
@@ -256,11 +283,18 @@ pub fn parse_isbn(value: &str) -> Result<Decoded, Problem> {
             reasons.push(format!("13 digits starting with {prefix}, gs1 check digit matches"));
             Ok(decoded(Kind::Isbn, "isbn-13", compact, 0.85, reasons, fields))
         }
-        _ if n < 13 => Err(Problem::new(
-            ProblemKind::TooShort,
-            text.end(),
-            format!("too short: {n} characters, an isbn has 10 or 13"),
-        )),
+        _ if n < 13 => {
+            let problem = Problem::new(
+                ProblemKind::TooShort,
+                text.end(),
+                format!("too short: {n} characters, an isbn has 10 or 13"),
+            );
+            // python-stdnum reads 9 as an SBN; serialkit asks for it to be written out.
+            Err(match n {
+                9 => problem.with_hint("a 9-digit SBN (books before 1974) is the ISBN-10 with a leading 0"),
+                _ => problem,
+            })
+        }
         _ => Err(Problem::new(
             ProblemKind::TooLong,
             text.span(chars[13].1, text.len()),
@@ -348,6 +382,24 @@ mod tests {
     }
 
     #[test]
+    fn strict_reading_refuses_a_upc_a() {
+        // validator.js's isEAN: 8, 13 or 14 digits. The span covers the digits, not the spaces.
+        let p = err(parse_strict(" 0 36000 29145 2"), "12 digits is a upc-a, not an ean", (1, 16));
+        assert_eq!(p.kind(), ProblemKind::TooShort);
+        assert_eq!(
+            p.hint(),
+            Some("an ean has 8, 13 or 14 digits: write this upc-a as the ean-13 0036000291452")
+        );
+        // The EAN-13 the hint suggests is valid, and names the same product as the UPC-A.
+        let ean = parse_strict("0036000291452").unwrap();
+        let upc = parse("036000291452").unwrap();
+        assert_eq!(ean.fields["gtin"], upc.fields["gtin"]);
+        for other in ["73513537", "4006381333931", "98412345678908"] {
+            assert_eq!(parse_strict(other), parse(other), "{other}");
+        }
+    }
+
+    #[test]
     fn upc_e_expansion() {
         // biip's upc module docstring: 04252614 ↔ 042100005264.
         let d = parse_upc_e("04252614").unwrap();
@@ -379,5 +431,9 @@ mod tests {
         assert_eq!(d.normalized, "080442957X");
         err(parse_isbn("123-4-56789-012-8"), "an isbn-13 starts with 978 or 979, not 123", (0, 3));
         err(parse_isbn("1-85798-21X-5"), "'X' cannot appear in an isbn", (10, 11));
+        // python-stdnum's SBN 85152-629-2 is the ISBN-10 0-85152-629-2: asked for in full.
+        let p = err(parse_isbn("85152-629-2"), "too short: 9 characters, an isbn has 10 or 13", (11, 11));
+        assert_eq!(p.hint(), Some("a 9-digit SBN (books before 1974) is the ISBN-10 with a leading 0"));
+        assert_eq!(parse_isbn("0-85152-629-2").unwrap().normalized, "0851526292");
     }
 }

@@ -195,6 +195,7 @@ pub(crate) fn digit_value(c: char) -> u32 {
 /// [`crate::Options::strict`].
 pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Result<Decoded, Problem>> {
     let mac = if strict { mac::parse_strict } else { mac::parse };
+    let gtin = if strict { gtin::parse_strict } else { gtin::parse };
     let mut out = Vec::new();
     match kind {
         Some(Kind::Mac) => out.push(mac(value)),
@@ -225,7 +226,7 @@ pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Res
         Some(Kind::Meid) => out.push(imei::parse_meid(value)),
         Some(Kind::Iccid) => out.push(imei::parse_iccid(value)),
         Some(Kind::Gtin) => {
-            out.push(gtin::parse(value));
+            out.push(gtin(value));
             if shape(value).digits == 8 {
                 out.push(gtin::parse_upc_e(value));
             }
@@ -262,7 +263,7 @@ pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Res
                 out.push(imei::parse_iccid(value));
             }
             if digits_only && [8, 12, 13, 14].contains(&s.digits) {
-                out.push(gtin::parse(value));
+                out.push(gtin(value));
                 if s.digits == 8 {
                     out.push(gtin::parse_upc_e(value));
                 }
