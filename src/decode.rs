@@ -695,7 +695,7 @@ impl Registry {
             kind: format.rules.identifies.into(),
             vendor: vendor.id.clone(),
             format: format.rules.id.clone(),
-            normalized: attempt.view.iter().collect(),
+            normalized: decoding.normalized.unwrap_or_else(|| attempt.view.iter().collect()),
             confidence,
             reason: reasons.join("; "),
             fields: decoding.fields,

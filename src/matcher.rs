@@ -59,6 +59,8 @@ pub(crate) struct CompiledFormat {
     pub specificity: f64,
     /// The `regex` key, compiled; `items` is then empty and segments are its named groups.
     pub regex: Option<FormatRegex>,
+    /// The segment `normalize_to` names: the value's normalized form.
+    pub normalize_to: Option<usize>,
 }
 
 /// Where a value stopped fitting a pattern.
@@ -94,6 +96,9 @@ pub(crate) struct Decoding {
     /// Decoded facts that contradict each other (a year the model was not made in).
     pub contradictions: u32,
     pub check_passed: bool,
+    /// The normalized form when the format normalizes to one segment (`normalize_to`);
+    /// otherwise the whole value is.
+    pub normalized: Option<String>,
 }
 
 type State = (usize, usize);
@@ -135,6 +140,7 @@ impl CompiledFormat {
             vendor,
             rules,
             regex: None,
+            normalize_to: None,
         };
         format.first = format.next_chars(&format.start());
         format.resolve_decoders();
@@ -162,6 +168,7 @@ impl CompiledFormat {
             vendor,
             rules,
             regex: Some(regex),
+            normalize_to: None,
         };
         format.resolve_decoders();
         format
@@ -187,6 +194,7 @@ impl CompiledFormat {
             })
             .collect();
         self.decoders = decoders;
+        self.normalize_to = self.segment(&self.rules.normalize_to);
     }
 
     fn segment(&self, name: &str) -> Option<usize> {
@@ -449,6 +457,9 @@ impl CompiledFormat {
         complete: bool,
     ) -> Decoding {
         let mut out = Decoding::default();
+        if let Some(&(start, end)) = self.normalize_to.and_then(|i| ranges.get(i)).filter(|_| complete) {
+            out.normalized = Some(chars[start..end].iter().collect());
+        }
         let mut half = 1;
         let mut year: Option<i64> = None;
         for d in &self.decoders {
@@ -811,6 +822,7 @@ mod tests {
             confidence: 1.0,
             separators: "-".into(),
             scanner_prefixes: vec![],
+            normalize_to: String::new(),
             case_sensitive: false,
             week_start: String::new(),
             check_digit: String::new(),

@@ -213,6 +213,8 @@ export interface RuleFormat {
   confidence?: number;
   separators?: string;
   scanner_prefixes?: string[];
+  /** A segment whose text is the normalized value (a label string that wraps the serial). */
+  normalize_to?: string;
   case_sensitive?: boolean;
   week_start?: "" | "jan1" | "iso";
   check_digit?: string;
@@ -243,6 +245,8 @@ export interface RuleExample {
   value: string;
   format?: string;
   fields?: Fields;
+  /** For a valid value: the normalized form it must give. */
+  normalized?: string;
   error?: string;
   /** `[start, end)` in Unicode scalar values, as in the TOML files. */
   span?: number[];

@@ -177,6 +177,9 @@ fn check_vendor(v: &VendorRules, issues: &mut Issues) {
             );
         }
         if let Some(segments) = segments {
+            if !format.normalize_to.is_empty() && !segments.has(&format.normalize_to) {
+                issues.add(format!("{key}.normalize_to"), segments.missing(&format.normalize_to));
+            }
             for (j, d) in format.decode.iter().enumerate() {
                 check_decoder(d, &segments, v, &format!("{key}.decode[{j}]"), issues, &mut uses);
             }
@@ -187,8 +190,12 @@ fn check_vendor(v: &VendorRules, issues: &mut Issues) {
         if ex.value.is_empty() {
             issues.add(format!("examples[{i}].value"), "example value is empty");
         }
-        if !ex.error.is_empty() && !ex.fields.is_empty() {
-            issues.add(format!("examples[{i}]"), "an example has either an error or fields, not both");
+        let decodes_to = !ex.fields.is_empty() || !ex.normalized.is_empty();
+        if !ex.error.is_empty() && decodes_to {
+            issues.add(
+                format!("examples[{i}]"),
+                "an example has either an error or what it decodes to (fields, normalized), not both",
+            );
         }
         if !ex.format.is_empty() && !v.formats.iter().any(|f| f.id == ex.format) {
             issues.add(format!("examples[{i}].format"), format!("no format '{}' in this file", ex.format));
@@ -248,6 +255,14 @@ impl Segments {
         }
     }
 
+    /// Why `name` is no segment, in the words of the pattern or regex.
+    fn missing(&self, name: &str) -> String {
+        match self {
+            Segments::Pattern(_) => format!("the pattern has no segment '{name}'"),
+            Segments::Regex(_) => format!("the regex has no named group '{name}'"),
+        }
+    }
+
     /// The pattern item called `name` (a regex group has no item).
     fn item(&self, name: &str) -> Option<&Item> {
         match self {
@@ -266,11 +281,7 @@ fn check_decoder(
     uses: &mut Vec<TableUse>,
 ) {
     if !segments.has(&d.segment) && d.segment != "*" {
-        let message = match segments {
-            Segments::Pattern(_) => format!("the pattern has no segment '{}'", d.segment),
-            Segments::Regex(_) => format!("the regex has no named group '{}'", d.segment),
-        };
-        issues.add(format!("{key}.segment"), message);
+        issues.add(format!("{key}.segment"), segments.missing(&d.segment));
     }
     if !["", "note", "error"].contains(&d.unknown.as_str()) {
         issues.add(format!("{key}.unknown"), format!("unknown must be note or error, not '{}'", d.unknown));
@@ -434,6 +445,12 @@ fn examples(registry: &crate::Registry, v: &VendorRules, file: String) -> Vec<Li
                         format!("'{}' decodes as {}, not {}", ex.value, decoded.format, ex.format),
                     );
                 }
+                if !ex.normalized.is_empty() && decoded.normalized != ex.normalized {
+                    issues.add(
+                        format!("{key}.normalized"),
+                        format!("'{}' normalizes to {}, not {}", ex.value, decoded.normalized, ex.normalized),
+                    );
+                }
                 for (field, want) in &ex.fields {
                     match decoded.fields.get(field) {
                         Some(got) if got.to_string() == want.to_string() => {}
@@ -496,6 +513,42 @@ mod tests {
         let length =
             "[[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\npattern = \"n:@digit\"\nmax_length = 4\n";
         assert_eq!(problems(length), ["formats[0].max_length: max_length belongs to a regex format"]);
+    }
+
+    #[test]
+    fn normalize_to_names_a_segment() {
+        let format = |to: &str| {
+            format!(
+                "[[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\npattern = \"'1S' n:@digit{{2}}\"\n\
+                 normalize_to = \"{to}\"\n"
+            )
+        };
+        assert!(problems(&format("n")).is_empty());
+        assert_eq!(
+            problems(&format("serial")),
+            ["formats[0].normalize_to: the pattern has no segment 'serial'"]
+        );
+    }
+
+    #[test]
+    fn examples_say_what_they_normalize_to() {
+        let text = "id = \"acme\"\nname = \"Acme\"\nsource = \"test\"\n\
+                    [[formats]]\nid = \"acme-x\"\nkind = \"sequential\"\n\
+                    pattern = \"'1S' n:@digit{2}\"\nnormalize_to = \"n\"\n\
+                    [[examples]]\nvalue = \"1S42\"\nnormalized = \"42\"\n\
+                    [[examples]]\nvalue = \"1S43\"\nnormalized = \"1S43\"\n\
+                    [[examples]]\nvalue = \"1S4\"\nerror = \"too short\"\nnormalized = \"4\"\n";
+        let rules: VendorRules = toml::from_str(text).unwrap();
+        let issues: Vec<String> =
+            lint(&[rules]).into_iter().map(|i| format!("{}: {}", i.key, i.message)).collect();
+        assert_eq!(
+            issues,
+            [
+                "examples[2]: an example has either an error or what it decodes to (fields, normalized), not both",
+                "examples[1].normalized: '1S43' normalizes to 43, not 1S43",
+                "examples[2].error: '1S4' fails with \"too short: 3 characters, acme-x needs 4\", not \"too short\"",
+            ]
+        );
     }
 
     #[test]

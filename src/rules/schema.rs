@@ -133,6 +133,12 @@ pub struct Format {
     /// Prefixes a barcode scanner adds in front of the value (Apple box labels add `S`).
     #[serde(default)]
     pub scanner_prefixes: Vec<String>,
+    /// The segment whose text is the value's normalized form, for a label string that wraps
+    /// the serial in more (Lenovo's `1S` + machine type-model + serial): the rest is still
+    /// decoded into fields, and duplicates are found on the segment alone. Empty: the whole
+    /// value.
+    #[serde(default)]
+    pub normalize_to: String,
     /// `true` when letter case matters; otherwise the value is upper-cased first.
     #[serde(default)]
     pub case_sensitive: bool,
@@ -252,6 +258,9 @@ pub struct Example {
     /// Fields the decoded value must have (others may be present too).
     #[serde(default)]
     pub fields: BTreeMap<String, Value>,
+    /// For a valid value: the normalized form it must give, when the example shows it.
+    #[serde(default)]
+    pub normalized: String,
     /// For an invalid value: the exact error message it must give.
     #[serde(default)]
     pub error: String,
