@@ -207,6 +207,14 @@ fn every_span_lies_inside_the_input() {
         "12345678901234567890123456789",
         "aa:bb:cc:dd:ee:ff:",
         "0109506000134352\u{1d}\u{1d}",
+        "^",
+        "^^",
+        "{GS}",
+        "{G",
+        "]C1{GS}",
+        "0109506000134352{GS}",
+        "0109506000134352{GS}{GS}{",
+        " ^0109506000134352^ ",
     ];
     for parse in parsers {
         for s in samples {
@@ -220,7 +228,7 @@ fn every_span_lies_inside_the_input() {
 
 proptest::proptest! {
     #[test]
-    fn never_panics_and_spans_fit(s in "[0-9a-fA-FxX:.\\-() \\]\u{1d}CdQe]{0,40}|\\PC{0,40}") {
+    fn never_panics_and_spans_fit(s in "[0-9a-fA-FxX:.\\-() \\]\u{1d}CdQe{}GS^]{0,40}|\\PC{0,40}") {
         let parsers: &[Parser] =
             &[mac::parse, imei::parse_imei, imei::parse_meid, imei::parse_iccid, gtin::parse, gtin::parse_upc_e, gtin::parse_isbn, gs1::parse];
         let len = s.chars().count();

@@ -8,6 +8,15 @@
 //! - either one after a symbology identifier: `]C1` GS1-128, `]e0` GS1 DataBar, `]d2` GS1
 //!   DataMatrix, `]Q3` GS1 QR Code.
 //!
+//! Where the group separator cannot travel as a control character (a keyboard-wedge scanner, a
+//! text field), two text notations of GS1's own Barcode Syntax Engine are read: `{GS}` for the
+//! group separator in scan data (its demo's input convention, there after a symbology
+//! identifier; read here in any spelling), and the unbracketed AI element string, which starts
+//! with `^` and writes every FNC1 as `^` (`^0109506000134352^10ABC123`).
+//! Neither `{`, `}` nor `^` is in the character set AIs may carry, so neither can be data.
+//! Other notations seen in the wild (`<GS>`, caret notation `^]`, a configured `|`) have no
+//! public source that defines them and are not read.
+//!
 //! Only the AIs in [`AIS`] are known; a value with another AI is refused, since without its
 //! length the rest cannot be read. Dates (YYMMDD) become ISO 8601 dates, day `00` meaning the
 //! last day of the month. Two-digit years follow GS1's sliding window (General Specifications
@@ -119,16 +128,64 @@ fn is_fnc1(c: char) -> bool {
     c == '\u{1D}' || c == '\u{241D}'
 }
 
-/// The value's characters with their input positions, outer white space (not FNC1) removed.
+/// The text notation of the group separator in scan data (GS1 Barcode Syntax Engine).
+const GS_TEXT: &str = "{GS}";
+
+/// The value's characters with their input positions, outer white space (not FNC1) removed and
+/// text notations of FNC1 read as `\x1d`.
 struct Input {
     chars: Vec<char>,
-    /// Input index of `chars[0]`.
-    offset: usize,
+    /// For each character, the input characters it was read from, `start..end`.
+    origin: Vec<(usize, usize)>,
+    /// Input index just after the last character.
+    end: usize,
+    /// The text notation of FNC1 the value used, if any, for the reasons.
+    notation: Option<&'static str>,
 }
 
 impl Input {
+    /// Reads `all[start..end]`: `{GS}` as one group separator, and in a value that starts with
+    /// `^` (the unbracketed AI syntax) every `^`. A `{GS}` cut short at the end is an error.
+    fn read(all: &[char], start: usize, end: usize) -> Result<Input, Problem> {
+        let gs: Vec<char> = GS_TEXT.chars().collect();
+        let caret = all.get(start) == Some(&'^');
+        let mut input = Input { chars: Vec::new(), origin: Vec::new(), end, notation: None };
+        let mut i = start;
+        while i < end {
+            let rest = &all[i..end];
+            let (c, width) = match rest[0] {
+                '^' if caret => {
+                    input.notation = Some("unbracketed syntax, ^ for fnc1");
+                    ('\u{1D}', 1)
+                }
+                '{' if rest.starts_with(&gs) => {
+                    input.notation = Some("{GS} for the group separator");
+                    ('\u{1D}', gs.len())
+                }
+                '{' if gs.starts_with(rest) => {
+                    return Err(Problem::new(
+                        ProblemKind::TooShort,
+                        Span::new(i, end),
+                        "unfinished group separator: {GS} is cut short",
+                    )
+                    .with_hint("write the group separator as {GS}, or end the value before it"));
+                }
+                c => (c, 1),
+            };
+            input.chars.push(c);
+            input.origin.push((i, i + width));
+            i += width;
+        }
+        Ok(input)
+    }
+
+    /// The input span of characters `start..end`.
     fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.offset + start, self.offset + end)
+        let at = |i: usize| self.origin.get(i).map_or(self.end, |o| o.0);
+        match end > start {
+            true => Span::new(at(start), self.origin.get(end - 1).map_or(self.end, |o| o.1)),
+            false => Span::new(at(start), at(start)),
+        }
     }
 }
 
@@ -143,8 +200,10 @@ pub fn looks_like(value: &str) -> bool {
             (2..=4).contains(&ai.len()) && ai.bytes().all(|b| b.is_ascii_digit())
         }
         Some(']') => true,
+        Some('^') => chars.next().is_some_and(|c| c.is_ascii_digit() || c == '^'),
         _ => {
             v.contains(is_fnc1)
+                || v.contains(GS_TEXT)
                 || (v.starts_with("01") && v.len() > 16 && v.bytes().take(16).all(|b| b.is_ascii_digit()))
                 || (v.starts_with("00") && v.len() >= 20 && v.bytes().take(20).all(|b| b.is_ascii_digit()))
         }
@@ -174,13 +233,13 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
     let blank = |c: &char| c.is_whitespace() && !is_fnc1(*c);
     let start = all.iter().position(|c| !blank(c)).unwrap_or(all.len());
     let end = all.iter().rposition(|c| !blank(c)).map_or(start, |e| e + 1);
-    let input = Input { chars: all[start..end].to_vec(), offset: start };
+    let input = Input::read(&all, start, end)?;
     if input.chars.is_empty() {
         return Err(Problem::new(ProblemKind::Empty, Span::new(0, all.len()), "empty value")
             .with_hint("scan the barcode or type the text under it, such as (01)09506000134352(10)ABC123"));
     }
     let mut fields = Fields::default();
-    let mut reasons = Vec::new();
+    let mut reasons: Vec<String> = input.notation.iter().map(|n| n.to_string()).collect();
     let mut at = 0;
     if input.chars[0] == ']' {
         let id: String = input.chars.iter().take(3).collect();
@@ -204,11 +263,13 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
     let human = input.chars.get(at) == Some(&'(');
     let elements = if human { read_human(&input, at)? } else { read_raw(&input, at)? };
     if elements.is_empty() {
+        let after = if fields.has("symbology") { "the symbology identifier" } else { "the fnc1" };
         return Err(Problem::new(
             ProblemKind::TooShort,
             input.span(input.chars.len(), input.chars.len()),
-            "no element strings after the symbology identifier",
-        ));
+            format!("no element strings after {after}"),
+        )
+        .with_hint("an element string is an application identifier and its data, such as 0109506000134352"));
     }
     let mut normalized = String::new();
     for element in &elements {
@@ -248,12 +309,18 @@ fn lookup(digits: &[char]) -> Option<&'static Ai> {
 
 fn unknown_ai(input: &Input, start: usize, end: usize) -> Problem {
     let ai: String = input.chars[start..end].iter().collect();
-    Problem::new(
+    let problem = Problem::new(
         ProblemKind::UnknownCode,
         input.span(start, end),
         format!("unknown application identifier '{ai}'"),
-    )
-    .with_hint("known: 00, 01, 02, 10–17, 20–22, 240–250, 30, 310n, 320n, 37, 400, 410, 414, 8004, 90–99")
+    );
+    match ai.starts_with('^') {
+        true => problem
+            .with_hint("'^' stands for fnc1 only in a value that starts with '^' (gs1's unbracketed syntax)"),
+        false => problem.with_hint(
+            "known: 00, 01, 02, 10–17, 20–22, 240–250, 30, 310n, 320n, 37, 400, 410, 414, 8004, 90–99",
+        ),
+    }
 }
 
 // (AI) data (AI) data …
@@ -562,10 +629,33 @@ mod tests {
     }
 
     #[test]
+    fn text_notations_of_fnc1() {
+        // GS1 Barcode Syntax Engine: {GS} in scan data, ^ in the unbracketed syntax.
+        let want = "(01)09506000134352(10)ABC123(17)201225";
+        let d = ok("]C10109506000134352{GS}10ABC123{GS}17201225", want);
+        assert!(d.reason.contains("{GS} for the group separator"), "{}", d.reason);
+        let d = ok("^0109506000134352^10ABC123^17201225", want);
+        assert!(d.reason.contains("unbracketed syntax"), "{}", d.reason);
+        assert_eq!(d.fields, parse("0109506000134352\u{1d}10ABC123\u{1d}17201225").unwrap().fields);
+        // Spans count the four characters of {GS} as typed.
+        err("0109506000134352{GS}10ABC{GS}17201325", "month 13 does not exist (expiry_date)", (33, 35));
+        err("0109506000134352{GS}10ABC{GS", "unfinished group separator: {GS} is cut short", (25, 28));
+        // ^ is FNC1 only in the unbracketed syntax; elsewhere it is no AI.
+        let p = err("0109506000134352^10ABC", "unknown application identifier '^1'", (16, 18));
+        assert!(p.hint().unwrap().contains("starts with '^'"));
+        err("^", "no element strings after the fnc1", (1, 1));
+        // {GS} is written in capitals, as GS1's tools write it; '{' is never data.
+        err("0109506000134352{GS}10A{gs}", "'{' cannot appear in (10)", (23, 24));
+    }
+
+    #[test]
     fn looks_like_element_strings() {
         assert!(looks_like("(01)09506000134352"));
         assert!(looks_like("]C1010950600013435217201225"));
         assert!(looks_like("010950600013435217201225"));
+        assert!(looks_like("^0109506000134352"));
+        assert!(looks_like("0109506000134352{GS}10ABC"));
+        assert!(!looks_like("^ABC"));
         assert!(!looks_like("4006381333931"));
         assert!(!looks_like("(a) 123"));
     }
