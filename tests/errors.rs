@@ -95,6 +95,51 @@ fn ambiguous_decades_say_so() {
     assert!(decoded.reason.contains("ambiguous"), "{}", decoded.reason);
 }
 
+/// Every year a year decoder with `decades` can name for `digit`, whatever the build year.
+fn years_for_digit(decoder: &serialkit::rules::schema::Decoder, digit: i64) -> Vec<i64> {
+    let in_range = |y: &i64| match decoder.range[..] {
+        [lo, hi] => (lo..=hi).contains(y),
+        _ => true,
+    };
+    decoder.decades.iter().map(|d| d + digit).filter(in_range).collect()
+}
+
+#[test]
+fn rule_examples_assert_year_candidates_no_later_build_can_change() {
+    // A rule file's example states a fixed text: its year_candidates must already list every
+    // year the decoder can ever name, or a later build (which adds the years it has reached)
+    // would break it. Such a value is asserted relative to BUILD_YEAR in Rust instead, as
+    // USE7231983 is below.
+    use serialkit::rules::schema::DecodeType;
+    let mut checked = 0;
+    for vendor in serialkit::Registry::builtin().vendors() {
+        for ex in vendor.examples.iter().filter(|e| e.fields.contains_key("year_candidates")) {
+            let want = ex.fields["year_candidates"].to_string();
+            let format = vendor.formats.iter().find(|f| f.id == ex.format);
+            let format = format.unwrap_or_else(|| {
+                panic!("{}: name the format of an example with year_candidates", ex.value)
+            });
+            let first: i64 = want.split(" or ").next().and_then(|y| y.parse().ok()).unwrap();
+            for decoder in
+                format.decode.iter().filter(|d| d.kind == DecodeType::Year && !d.decades.is_empty())
+            {
+                let years = years_for_digit(decoder, first % 10);
+                let later: Vec<&i64> = years.iter().filter(|y| **y > serialkit::BUILD_YEAR).collect();
+                assert!(
+                    later.is_empty(),
+                    "{}: year_candidates \"{want}\" gains {later:?} in a later build: assert it relative to BUILD_YEAR in Rust",
+                    ex.value
+                );
+                let all: Vec<String> = years.iter().map(i64::to_string).collect();
+                assert_eq!(all.join(" or "), want, "{}", ex.value);
+                checked += 1;
+            }
+        }
+    }
+    // HP's CZC13377H1 and 5CG1311XDK: "2011 or 2021", final since the 2030s are past the range.
+    assert!(checked >= 2, "only {checked} examples with year_candidates");
+}
+
 #[test]
 fn hp_year_digits_never_name_a_year_after_the_build() {
     // joeygrasso/hpServerEpoch: USE7231983 is June 2017; 2027 is not offered before 2027.
