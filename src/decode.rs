@@ -297,7 +297,7 @@ impl Registry {
     ) -> (String, Result<Vec<Decoded>, Problem>) {
         let cleaned = Cleaned::new(value);
         let normalized = cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect();
-        if let Err(problem) = self.precheck(value, &cleaned) {
+        if let Err(problem) = self.precheck(value, &cleaned, options.kind) {
             return (normalized, Err(problem));
         }
         let vendor = match &options.vendor {
@@ -530,7 +530,7 @@ impl Registry {
     }
 
     /// Empty, too long and placeholder values fail before any format is tried.
-    fn precheck(&self, value: &str, cleaned: &Cleaned) -> Result<(), Problem> {
+    fn precheck(&self, value: &str, cleaned: &Cleaned, kind: Option<Kind>) -> Result<(), Problem> {
         if cleaned.chars.is_empty() {
             return Err(Problem::new(ProblemKind::Empty, Span::new(0, cleaned.input_len), "empty value")
                 .with_hint("enter the serial printed on the unit's label"));
@@ -546,14 +546,27 @@ impl Registry {
                 ),
             ));
         }
+        // A MAC address has its own special values (all zeros, broadcast), explained by its parser.
+        if kind == Some(Kind::Mac) {
+            return Ok(());
+        }
         if let Some(reason) = placeholders::reason(value) {
             let (s, e) = cleaned.input_span(0, cleaned.chars.len());
+            let (what, hint) = match kind.filter(|k| k.is_standard()) {
+                Some(k) => (
+                    format!("a real {}", k.as_str()),
+                    "read the number from the label or the device's settings",
+                ),
+                None => {
+                    ("a serial".into(), "read the serial from the unit's label or its management controller")
+                }
+            };
             return Err(Problem::new(
                 ProblemKind::Placeholder,
                 Span::new(s, e),
-                format!("placeholder, not a serial: {reason}"),
+                format!("placeholder, not {what}: {reason}"),
             )
-            .with_hint("read the serial from the unit's label or its management controller"));
+            .with_hint(hint));
         }
         Ok(())
     }

@@ -110,7 +110,7 @@ export interface DecodeOptions {
   vendor?: string | null;
   /** Only formats of this kind are tried. */
   kind?: Kind | null;
-  /** Refuse lenient readings other tools reject: MAC groups missing a leading zero. */
+  /** Refuse lenient readings other tools reject: MAC groups missing a leading zero, a 12-digit UPC-A as an EAN. */
   strict?: boolean;
 }
 

@@ -325,3 +325,16 @@ fn placeholders_in_every_spelling_say_so() {
     // Named vendor too: "Unknown" is 7 letters, the shape of a Dell service tag.
     assert_eq!(validate("Unknown", "dell").unwrap_err().kind(), ProblemKind::Placeholder);
 }
+
+#[test]
+fn placeholders_are_named_for_the_kind_asked_for() {
+    use serialkit::{Kind, Options, Registry};
+    let r = Registry::builtin();
+    let imei = Options { kind: Some(Kind::Imei), ..Options::default() };
+    let p = r.best("000000000000000", &imei).unwrap_err();
+    assert_eq!(p.message(), "placeholder, not a real imei: one character repeated ('0')");
+    // A MAC address's special values are the MAC parser's to explain: broadcast is valid.
+    let mac = Options { kind: Some(Kind::Mac), ..Options::default() };
+    assert_eq!(r.best("FFFFFFFFFFFF", &mac).unwrap().normalized, "FF:FF:FF:FF:FF:FF");
+    assert!(r.best("FFFFFFFFFFFF", &mac).unwrap().reason.contains("the broadcast address"));
+}

@@ -14,7 +14,8 @@ pub struct Args {
     /// iccid, gtin, isbn, gs1.
     #[arg(long, value_parser = super::parse_kind)]
     kind: Option<Kind>,
-    /// Refuse lenient readings other tools reject: MAC groups missing a leading zero.
+    /// Refuse lenient readings other tools reject: MAC groups missing a leading zero, a 12-digit
+    /// UPC-A read as an EAN.
     #[arg(long)]
     strict: bool,
     /// One JSON object per value, in input order (NDJSON).
