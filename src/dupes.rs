@@ -11,6 +11,12 @@
 //! - optionally, one character different anywhere ([`NearKinds::substitution`]). Off by default:
 //!   sequential serials differ in one character by design.
 //!
+//! Each source (column) has an [`Alphabet`], and near duplicates are looked for among the keys
+//! of one alphabet: in a MAC column `B` and `8` are both hex digits and never fold, and two
+//! IMEIs or GTINs that both pass their check digit are two units. Units numbered in sequence
+//! are never near duplicates of each other: a value whose trailing counter has a neighbour a
+//! few steps away is a unit of a run.
+//!
 //! Keys shorter than [`MIN_NEAR_LEN`] only take part in exact matches. Every search is a hash
 //! lookup per key and position, never a comparison of all pairs, so ten million values finish.
 //!
@@ -22,6 +28,7 @@
 //! assert_eq!(groups[0].indexes(), vec![0, 1, 2]);
 //! ```
 
+use crate::Kind;
 use crate::normalize::normalize;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -121,67 +128,6 @@ pub fn identity_key(value: &str) -> String {
     normalize(value).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// A hasher for keys that are hashes already.
-#[derive(Default, Clone, Copy)]
-struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// Ids by hash: the first id with each hash in a map, the others chained in `next`. About 13
-/// bytes an id, against 60 or more for a map of vectors.
-struct HashIndex {
-    first: HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>,
-    next: Vec<u32>,
-}
-
-const NONE: u32 = u32::MAX;
-
-impl HashIndex {
-    fn new() -> HashIndex {
-        HashIndex { first: HashMap::default(), next: Vec::new() }
-    }
-
-    fn clear(&mut self) {
-        self.first.clear();
-        self.next.clear();
-    }
-
-    /// Every id stored with hash `h`.
-    fn get(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
-        let mut at = self.first.get(&h).copied().unwrap_or(NONE);
-        std::iter::from_fn(move || {
-            let id = at;
-            if id == NONE {
-                return None;
-            }
-            at = self.next.get(id as usize).copied().unwrap_or(NONE);
-            Some(id)
-        })
-    }
-
-    /// Stores `id` (ids come in increasing order) under `h`.
-    fn insert(&mut self, h: u64, id: u32) {
-        if self.next.len() <= id as usize {
-            self.next.resize(id as usize + 1, NONE);
-        }
-        if let Some(head) = self.first.insert(h, id) {
-            self.next[id as usize] = head;
-        }
-    }
-}
-
 /// Folds a look-alike character to the one it is taken for.
 fn fold(b: u8) -> u8 {
     match b {
@@ -193,6 +139,58 @@ fn fold(b: u8) -> u8 {
         b => b,
     }
 }
+
+/// What the values of one source (a column) may contain. Look-alikes fold only where the
+/// alphabet makes one of the pair illegal, and a check digit tells two units from a typo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Alphabet {
+    /// Letters and digits, either of a look-alike pair legal or not (serials, model numbers):
+    /// every look-alike pair folds.
+    #[default]
+    Alphanumeric,
+    /// Hexadecimal digits (MAC addresses, hex MEIDs): `B` and `8` are both legal and never
+    /// fold; `O`, `I`, `L`, `S` and `Z` do.
+    Hex,
+    /// Decimal digits without a check digit (IMEISV): every look-alike letter folds.
+    Decimal,
+    /// Decimal digits with a check digit (IMEI, ICCID, GTIN, ISBN): two values that both pass
+    /// the check are two units, never a typo of each other.
+    CheckDigit(Kind),
+}
+
+impl Alphabet {
+    /// The alphabet of values of `kind` (`None`: any identifier).
+    ///
+    /// ```
+    /// use serialkit::{Kind, dupes::Alphabet};
+    /// assert_eq!(Alphabet::of(Some(Kind::Mac)), Alphabet::Hex);
+    /// assert_eq!(Alphabet::of(None), Alphabet::Alphanumeric);
+    /// ```
+    pub fn of(kind: Option<Kind>) -> Alphabet {
+        match kind {
+            Some(Kind::Mac | Kind::Meid) => Alphabet::Hex,
+            Some(Kind::Imeisv) => Alphabet::Decimal,
+            Some(k @ (Kind::Imei | Kind::Iccid | Kind::Gtin | Kind::Isbn)) => Alphabet::CheckDigit(k),
+            _ => Alphabet::Alphanumeric,
+        }
+    }
+
+    /// The character the look-alike `b` is taken for, unless `b` is legal here.
+    fn fold(self, b: u8) -> u8 {
+        if self == Alphabet::Hex && b.is_ascii_hexdigit() {
+            return b;
+        }
+        fold(b)
+    }
+
+    /// The base of the counter that ends a value numbered in sequence.
+    fn counter_base(self) -> u32 {
+        if self == Alphabet::Hex { 16 } else { 10 }
+    }
+}
+
+/// Alphabets a finder tells apart, at most (one bit each in a key's classes).
+const MAX_ALPHABETS: usize = 16;
 
 /// 64-bit FNV-1a, seeded, over the bytes `parts` yields.
 fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
@@ -207,6 +205,9 @@ fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h ^ (h >> 32)
 }
+
+/// An empty slot of the key table.
+const NONE: u32 = u32::MAX;
 
 /// The key index: open addressing over `(id, hash tag)` slots, at most 70% full. Eight bytes
 /// a slot, and the keys themselves stay in the arena.
@@ -273,6 +274,11 @@ pub struct Finder {
     /// For each entry: its key (`u32::MAX` for a blank value) and its source (column or file).
     entry_key: Vec<u32>,
     entry_source: Vec<u32>,
+    /// The alphabets in use, the default first; `source_class[s]` indexes the one of source `s`.
+    classes: Vec<Alphabet>,
+    source_class: Vec<u8>,
+    /// For each key: a bit per alphabet of the sources it came from.
+    key_classes: Vec<u16>,
 }
 
 impl Finder {
@@ -285,7 +291,28 @@ impl Finder {
             ids: KeyTable::new(),
             entry_key: Vec::new(),
             entry_source: Vec::new(),
+            classes: vec![Alphabet::Alphanumeric],
+            source_class: Vec::new(),
+            key_classes: Vec::new(),
         }
+    }
+
+    /// Says what `source`'s values may contain ([`Alphabet::Alphanumeric`] until told):
+    /// near duplicates are looked for among the keys of one alphabet at a time.
+    pub fn set_alphabet(&mut self, source: u32, alphabet: Alphabet) {
+        let class = match self.classes.iter().position(|&a| a == alphabet) {
+            Some(c) => c,
+            None if self.classes.len() < MAX_ALPHABETS => {
+                self.classes.push(alphabet);
+                self.classes.len() - 1
+            }
+            None => 0,
+        };
+        let source = source as usize;
+        if self.source_class.len() <= source {
+            self.source_class.resize(source + 1, 0);
+        }
+        self.source_class[source] = class as u8;
     }
 
     /// Adds a value from `source` (a column or file number); returns its entry number.
@@ -296,6 +323,10 @@ impl Finder {
     /// Adds an identity key (see [`identity_key`]) from `source`; returns its entry number.
     pub fn add_key(&mut self, key: &str, source: u32) -> u32 {
         let id = if key.is_empty() { u32::MAX } else { self.intern(key.as_bytes()) };
+        if id != u32::MAX {
+            let class = self.source_class.get(source as usize).copied().unwrap_or(0);
+            self.key_classes[id as usize] |= 1 << class;
+        }
         self.entry_key.push(id);
         self.entry_source.push(source);
         (self.entry_key.len() - 1) as u32
@@ -327,6 +358,7 @@ impl Finder {
         let id = (self.starts.len() - 1) as u32;
         self.arena.extend_from_slice(key);
         self.starts.push(self.arena.len() as u32);
+        self.key_classes.push(0);
         if (self.ids.len + 1) * 10 > self.ids.slots.len() * 7 {
             // Double the table; the hashes come again from the arena.
             let mut slots = vec![(NONE, 0); self.ids.slots.len() * 2];
@@ -396,7 +428,8 @@ impl Finder {
         groups
     }
 
-    /// Links keys that are one typo apart, each kind by hash lookups per key and position.
+    /// Links keys that are one typo apart, each kind by hash lookups per key and position. Keys
+    /// are compared within one alphabet at a time: the alphabet says which look-alikes fold.
     fn link_near(&self, sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>) {
         let keys = (self.starts.len() - 1) as u32;
         // Most probes below find nothing. A bitset of key hashes, small enough to stay in cache,
@@ -411,98 +444,274 @@ impl Finder {
             let b = (h as usize) & (bits - 1);
             present[b / 64] & (1 << (b % 64)) != 0
         };
-        let near_ok = |k: &[u8]| k.len() >= MIN_NEAR_LEN && k.is_ascii();
-        let mut link = |sets: &mut DisjointSets, a: u32, b: u32, reason: Reason| {
-            if sets.union(a as usize, b as usize) {
-                links.push((a, reason));
+        for (class, &alphabet) in self.classes.iter().enumerate() {
+            let bit = 1u16 << class;
+            let near_ok = |id: u32| {
+                let k = self.key(id);
+                self.key_classes[id as usize] & bit != 0 && k.len() >= MIN_NEAR_LEN && k.is_ascii()
+            };
+            if !(0..keys).any(near_ok) {
+                continue;
             }
-        };
-        if self.near.confusable {
-            // Keys by the hash of their folded form, sorted: equal folded forms sit together.
-            let folded_hash = |k: &[u8]| hash(1, [&k.iter().map(|&b| fold(b)).collect::<Vec<u8>>()[..]]);
-            let mut by_fold: Vec<(u64, u32)> = (0..keys)
-                .filter(|&id| near_ok(self.key(id)))
-                .map(|id| (folded_hash(self.key(id)), id))
-                .collect();
-            by_fold.sort_unstable();
-            for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
-                for (j, &(_, id)) in run.iter().enumerate() {
-                    let folded = self.key(id).iter().map(|&b| fold(b));
-                    let same = run[..j]
-                        .iter()
-                        .map(|&(_, o)| o)
-                        .find(|&o| self.key(o).iter().map(|&b| fold(b)).eq(folded.clone()));
-                    if let Some(other) = same {
-                        link(sets, other, id, Reason::Confusable);
+            let mut linker = Linker::new(self, bit, alphabet);
+            if self.near.confusable {
+                self.link_confusable(alphabet, near_ok, sets, links);
+            }
+            let mut variant = Vec::new();
+            for id in (0..keys).filter(|&id| near_ok(id)) {
+                let key = self.key(id);
+                if self.near.transposition {
+                    for p in 0..key.len() - 1 {
+                        if key[p] == key[p + 1] {
+                            continue;
+                        }
+                        variant.clear();
+                        variant.extend_from_slice(key);
+                        variant.swap(p, p + 1);
+                        let h = hash(0, [&variant[..]]);
+                        if !maybe(h) {
+                            continue;
+                        }
+                        if let Some(other) = self.lookup(h, &variant).filter(|&o| near_ok(o)) {
+                            linker.consider(sets, links, id, other, Reason::Transposition);
+                        }
                     }
+                }
+                if self.near.missing_or_extra {
+                    // Dropping one character of this key gives the other key.
+                    for p in 0..key.len() {
+                        if p > 0 && key[p] == key[p - 1] {
+                            continue; // the same shorter key as dropping p - 1
+                        }
+                        let h = hash(0, [&key[..p], &key[p + 1..]]);
+                        if !maybe(h) {
+                            continue;
+                        }
+                        for other in self.ids.get(h) {
+                            let o = self.key(other);
+                            let dropped =
+                                o.len() + 1 == key.len() && o[..p] == key[..p] && o[p..] == key[p + 1..];
+                            if dropped && near_ok(other) {
+                                linker.consider(sets, links, id, other, Reason::MissingOrExtra);
+                            }
+                        }
+                    }
+                }
+            }
+            if self.near.substitution {
+                self.link_substitutions(near_ok, &mut linker, sets, links);
+            }
+            linker.finish(sets, links);
+        }
+    }
+
+    /// Links keys that are the same once look-alikes are folded as `alphabet` says.
+    fn link_confusable(
+        &self,
+        alphabet: Alphabet,
+        near_ok: impl Fn(u32) -> bool,
+        sets: &mut DisjointSets,
+        links: &mut Vec<(u32, Reason)>,
+    ) {
+        let keys = (self.starts.len() - 1) as u32;
+        let folded = |id: u32| self.key(id).iter().map(move |&b| alphabet.fold(b));
+        // Keys by the hash of their folded form, sorted: equal folded forms sit together.
+        let mut by_fold: Vec<(u64, u32)> = (0..keys)
+            .filter(|&id| near_ok(id))
+            .map(|id| (hash(1, [&folded(id).collect::<Vec<u8>>()[..]]), id))
+            .collect();
+        by_fold.sort_unstable();
+        for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            for (j, &(_, id)) in run.iter().enumerate() {
+                let same = run[..j].iter().map(|&(_, o)| o).find(|&o| folded(o).eq(folded(id)));
+                if let Some(other) = same {
+                    join(sets, links, other, id, Reason::Confusable);
                 }
             }
         }
-        let mut variant = Vec::new();
-        for id in 0..keys {
-            let key = self.key(id);
-            if !near_ok(key) {
-                continue;
-            }
-            if self.near.transposition {
-                for p in 0..key.len() - 1 {
-                    if key[p] == key[p + 1] {
-                        continue;
-                    }
-                    variant.clear();
-                    variant.extend_from_slice(key);
-                    variant.swap(p, p + 1);
-                    let h = hash(0, [&variant[..]]);
-                    if !maybe(h) {
-                        continue;
-                    }
-                    if let Some(other) = self.lookup(h, &variant) {
-                        link(sets, id, other, Reason::Transposition);
-                    }
-                }
-            }
-            if self.near.missing_or_extra {
-                // Dropping one character of this key gives the other key.
-                for p in 0..key.len() {
-                    if p > 0 && key[p] == key[p - 1] {
-                        continue; // the same shorter key as dropping p - 1
-                    }
-                    let h = hash(0, [&key[..p], &key[p + 1..]]);
-                    if !maybe(h) {
-                        continue;
-                    }
-                    for other in self.ids.get(h) {
+    }
+
+    /// Per position: keys equal once that position is blanked out.
+    fn link_substitutions(
+        &self,
+        near_ok: impl Fn(u32) -> bool,
+        linker: &mut Linker,
+        sets: &mut DisjointSets,
+        links: &mut Vec<(u32, Reason)>,
+    ) {
+        let keys = (self.starts.len() - 1) as u32;
+        let max = (0..keys).filter(|&id| near_ok(id)).map(|id| self.key(id).len()).max().unwrap_or(0);
+        let mut by_blank: Vec<(u64, u32)> = Vec::new();
+        for p in 0..max {
+            by_blank.clear();
+            by_blank.extend((0..keys).filter(|&id| near_ok(id) && self.key(id).len() > p).map(|id| {
+                let key = self.key(id);
+                (hash(2 + key.len() as u64, [&key[..p], &key[p + 1..]]), id)
+            }));
+            by_blank.sort_unstable();
+            for run in by_blank.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+                for (j, &(_, id)) in run.iter().enumerate() {
+                    let key = self.key(id);
+                    for &(_, other) in &run[..j] {
                         let o = self.key(other);
-                        if o.len() + 1 == key.len() && o[..p] == key[..p] && o[p..] == key[p + 1..] {
-                            link(sets, id, other, Reason::MissingOrExtra);
+                        if o.len() == key.len() && o[..p] == key[..p] && o[p + 1..] == key[p + 1..] {
+                            linker.consider(sets, links, other, id, Reason::Substitution);
                         }
                     }
                 }
             }
         }
-        if self.near.substitution {
-            // Per position: keys equal once that position is blanked out.
-            let max = (0..keys).map(|id| self.key(id).len()).max().unwrap_or(0);
-            let mut seen = HashIndex::new();
-            for p in 0..max {
-                seen.clear();
-                for id in 0..keys {
-                    let key = self.key(id);
-                    if !near_ok(key) || p >= key.len() {
-                        continue;
-                    }
-                    let h = hash(2 + key.len() as u64, [&key[..p], &key[p + 1..]]);
-                    let same = seen.get(h).find(|&o| {
-                        let o = self.key(o);
-                        o.len() == key.len() && o[..p] == key[..p] && o[p + 1..] == key[p + 1..]
-                    });
-                    match same {
-                        Some(other) => link(sets, other, id, Reason::Substitution),
-                        None => seen.insert(h, id),
-                    }
-                }
+    }
+}
+
+/// Joins the sets of keys `a` and `b`, noting why when they were apart.
+fn join(sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>, a: u32, b: u32, reason: Reason) {
+    if sets.union(a as usize, b as usize) {
+        links.push((a, reason));
+    }
+}
+
+/// How far from a sequential value its neighbours are looked for: units are often numbered
+/// with a stride (a MAC address each for Ethernet, Wi-Fi and Bluetooth).
+const NEIGHBOUR_STRIDE: u64 = 4;
+
+/// Decides whether a typo-shaped link between two keys of one alphabet is a typo.
+///
+/// Two values that both pass a check digit are two units. Elsewhere, one character different
+/// inside the counters that end both values (trailing digits; all of a MAC address) is how the
+/// units of a run differ. A value with a sequential neighbour (its counter one to
+/// [`NEIGHBOUR_STRIDE`] away is also present) is a unit of a numbered run, and two of those one
+/// swap or one character apart are neighbours in the run, not one unit. A lone value near a
+/// run is a typo only when it is near exactly one unit of it.
+struct Linker<'f> {
+    finder: &'f Finder,
+    /// The alphabet's bit in `Finder::key_classes`.
+    bit: u16,
+    alphabet: Alphabet,
+    sequential: HashMap<u32, bool>,
+    valid: HashMap<u32, bool>,
+    /// Links from a lone key to a key with sequential neighbours, decided at the end.
+    deferred: Vec<(u32, u32, Reason)>,
+}
+
+impl<'f> Linker<'f> {
+    fn new(finder: &'f Finder, bit: u16, alphabet: Alphabet) -> Linker<'f> {
+        Linker {
+            finder,
+            bit,
+            alphabet,
+            sequential: HashMap::new(),
+            valid: HashMap::new(),
+            deferred: Vec::new(),
+        }
+    }
+
+    /// A transposition, a missing character or a substitution between keys `a` and `b`.
+    fn consider(
+        &mut self,
+        sets: &mut DisjointSets,
+        links: &mut Vec<(u32, Reason)>,
+        a: u32,
+        b: u32,
+        reason: Reason,
+    ) {
+        if sets.find(a) == sets.find(b) {
+            return;
+        }
+        if matches!(self.alphabet, Alphabet::CheckDigit(_)) {
+            if self.valid(a) && self.valid(b) {
+                return;
+            }
+        } else if reason == Reason::Substitution && self.differ_in_counters(a, b) {
+            return;
+        }
+        match (self.sequential(a), self.sequential(b)) {
+            (true, true) => {}
+            (false, false) => join(sets, links, a, b, reason),
+            (false, true) => self.deferred.push((a, b, reason)),
+            (true, false) => self.deferred.push((b, a, reason)),
+        }
+    }
+
+    /// Links each lone key that is near exactly one unit of a numbered run to it.
+    fn finish(mut self, sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>) {
+        self.deferred.sort_unstable_by_key(|&(lone, partner, _)| (lone, partner));
+        self.deferred.dedup_by_key(|&mut (lone, partner, _)| (lone, partner));
+        for run in self.deferred.chunk_by(|a, b| a.0 == b.0) {
+            if let [(lone, partner, reason)] = *run {
+                join(sets, links, lone, partner, reason);
             }
         }
+    }
+
+    fn valid(&mut self, id: u32) -> bool {
+        let Alphabet::CheckDigit(kind) = self.alphabet else { return false };
+        let finder = self.finder;
+        *self.valid.entry(id).or_insert_with(|| {
+            let key = std::str::from_utf8(finder.key(id)).unwrap_or("");
+            crate::ids::identify(key, Some(kind), false).iter().any(Result::is_ok)
+        })
+    }
+
+    fn sequential(&mut self, id: u32) -> bool {
+        if let Some(&known) = self.sequential.get(&id) {
+            return known;
+        }
+        let known = self.has_neighbour(id);
+        self.sequential.insert(id, known);
+        known
+    }
+
+    /// The length of the counter that ends `key`: its trailing digits in the alphabet's base.
+    fn counter_len(&self, key: &[u8]) -> usize {
+        let base = self.alphabet.counter_base();
+        key.iter().rev().take_while(|&&b| char::from(b).is_digit(base)).count()
+    }
+
+    /// Whether keys `a` and `b` (one substitution apart) differ inside both their counters:
+    /// that is how the units of a numbered run differ, whatever the distance.
+    fn differ_in_counters(&self, a: u32, b: u32) -> bool {
+        let (ka, kb) = (self.finder.key(a), self.finder.key(b));
+        let at = ka.iter().zip(kb).position(|(x, y)| x != y).unwrap_or(ka.len());
+        at >= ka.len() - self.counter_len(ka) && at >= kb.len() - self.counter_len(kb)
+    }
+
+    /// Whether the key with its trailing counter a few steps up or down is present too.
+    fn has_neighbour(&self, id: u32) -> bool {
+        let key = self.finder.key(id);
+        let base = self.alphabet.counter_base();
+        // At most 15 digits, so the counter fits a u64 in either base.
+        let run = self.counter_len(key).min(15);
+        if run == 0 {
+            return false;
+        }
+        let start = key.len() - run;
+        let Some(counter) =
+            std::str::from_utf8(&key[start..]).ok().and_then(|t| u64::from_str_radix(t, base).ok())
+        else {
+            return false;
+        };
+        let limit = u64::from(base).pow(run as u32);
+        let mut neighbour = key.to_vec();
+        (1..=NEIGHBOUR_STRIDE)
+            .flat_map(|d| [counter.checked_sub(d), counter.checked_add(d).filter(|&n| n < limit)])
+            .flatten()
+            .any(|n| {
+                write_digits(&mut neighbour[start..], n, base);
+                let h = hash(0, [&neighbour[..]]);
+                self.finder
+                    .lookup(h, &neighbour)
+                    .is_some_and(|o| self.finder.key_classes[o as usize] & self.bit != 0)
+            })
+    }
+}
+
+/// Writes `n` in `base` into `out`, upper-case, zero-padded to its length.
+fn write_digits(out: &mut [u8], mut n: u64, base: u32) {
+    for slot in out.iter_mut().rev() {
+        let digit = (n % u64::from(base)) as u32;
+        *slot = char::from_digit(digit, base).map_or(b'0', |c| c.to_ascii_uppercase() as u8);
+        n /= u64::from(base);
     }
 }
 
@@ -673,13 +882,71 @@ mod tests {
 
     #[test]
     fn substitution_only_when_asked() {
-        let values = ["SN100234", "SN100235"];
+        let values = ["C02TJ0Q7GVC8", "C02TJ0Q7GXC8"];
         assert_eq!(groups(&values), vec![]);
         assert_eq!(
             groups_with(&values, NearKinds::all()),
             vec![(GroupKind::Near, vec![0, 1], vec![Reason::Substitution])]
         );
         assert_eq!(groups_with(&["C02TJ0", "CO2TJ0"], NearKinds::none()), vec![]);
+    }
+
+    /// The groups of `values`, all from one source of `alphabet`, as entry numbers.
+    #[track_caller]
+    fn groups_in(alphabet: Alphabet, values: &[&str], near: NearKinds) -> Vec<Vec<u32>> {
+        let mut f = Finder::new(near);
+        f.set_alphabet(0, alphabet);
+        for v in values {
+            f.add(v, 0);
+        }
+        f.finish().into_iter().map(|g| g.entries).collect()
+    }
+
+    #[test]
+    fn units_numbered_in_sequence_are_not_near_duplicates() {
+        let run: Vec<String> = (100_230..=100_260).map(|n| format!("SN{n}")).collect();
+        let mut values: Vec<&str> = run.iter().map(String::as_str).collect();
+        // SN100234 / SN100243 are a swap apart, SN100240 / SN100250 one digit apart: both in the run.
+        assert_eq!(groups_in(Alphabet::Alphanumeric, &values, NearKinds::all()), Vec::<Vec<u32>>::new());
+        // Two counters one digit apart are two units of a run, however far apart the numbers.
+        assert_eq!(
+            groups_in(Alphabet::Alphanumeric, &["SN100234", "SN700234"], NearKinds::all()),
+            Vec::<Vec<u32>>::new()
+        );
+        // A value outside the run, one swap from exactly one unit of it, is that unit mistyped.
+        values.push("SN100324");
+        // Seven characters: the start of ten units (SN100250 … SN100259), so none of them.
+        values.push("SN10025");
+        assert_eq!(groups_in(Alphabet::Alphanumeric, &values, NearKinds::default()), vec![vec![4, 31]]);
+    }
+
+    #[test]
+    fn hex_digits_are_not_look_alikes_in_a_mac_column() {
+        let macs = ["001A2B3C4D8B", "001A2B3C4D88", "9C1A2B3C4D8B"];
+        assert_eq!(groups_in(Alphabet::Hex, &macs, NearKinds::default()), Vec::<Vec<u32>>::new());
+        assert_eq!(groups_in(Alphabet::Alphanumeric, &macs, NearKinds::default()), vec![vec![0, 1]]);
+        // O is not a hex digit: there it is a 0 mistyped.
+        assert_eq!(
+            groups_in(Alphabet::Hex, &["001A2B3C4DO5", "001A2B3C4D05"], NearKinds::default()),
+            vec![vec![0, 1]]
+        );
+    }
+
+    #[test]
+    fn two_values_that_pass_their_check_digit_are_two_units() {
+        // A UPC-A and the EAN-13 with its leading zero: one character apart, both valid.
+        let gtins = ["036000291452", "0036000291452"];
+        assert_eq!(
+            groups_in(Alphabet::CheckDigit(Kind::Gtin), &gtins, NearKinds::default()),
+            Vec::<Vec<u32>>::new()
+        );
+        assert_eq!(groups_in(Alphabet::Alphanumeric, &gtins, NearKinds::default()), vec![vec![0, 1]]);
+        // A swap the check digit catches: the invalid one is the valid one mistyped.
+        let imeis = ["490154203237518", "491054203237518"];
+        assert_eq!(
+            groups_in(Alphabet::CheckDigit(Kind::Imei), &imeis, NearKinds::default()),
+            vec![vec![0, 1]]
+        );
     }
 
     #[test]

@@ -173,92 +173,164 @@ impl Lcg {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
     fn serial(&mut self) -> String {
-        // No look-alike letters, so a random serial is never a confusable of another by chance.
-        const ALPHABET: &[u8] = b"0123456789ACDEFGHJKMNPQRTUVWXY";
-        (0..12).map(|_| ALPHABET[(self.next() % ALPHABET.len() as u64) as usize] as char).collect()
+        // Look-alike letters included: two random serials are never one look-alike apart by chance.
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        (0..12).map(|_| ALPHABET[self.below(ALPHABET.len())] as char).collect()
+    }
+}
+
+/// The MAC address of unit `n` of a run that starts at 00:1A:2B:00:00:00, as a label shows it.
+fn sequential_mac(n: usize) -> String {
+    let hex = format!("{:012X}", 0x001A_2B00_0000u64 + n as u64);
+    hex.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":")
+}
+
+/// One planted typo of `base` (a random serial), chosen by `how`, and whether only a
+/// substitution links it; `base` may be changed so the typo is a look-alike of one of its
+/// characters.
+fn serial_typo(base: &mut String, how: usize, p: usize) -> (String, bool) {
+    let mut chars: Vec<char> = base.chars().collect();
+    match how {
+        0 => return (base.to_lowercase(), false),
+        1 => {
+            let (legal, look_alike) = [('0', 'O'), ('1', 'I'), ('5', 'S'), ('8', 'B'), ('2', 'Z')][p % 5];
+            chars[p] = legal;
+            *base = chars.iter().collect();
+            chars[p] = look_alike;
+        }
+        2 if chars[p] != chars[p + 1] => chars.swap(p, p + 1),
+        3 => {
+            chars.remove(p);
+        }
+        _ => {
+            chars[p] = if chars[p] == 'X' { 'Y' } else { 'X' };
+            return (chars.iter().collect(), true);
+        }
+    }
+    (chars.iter().collect(), false)
+}
+
+/// One planted typo of a MAC address of the run: outside the run's counter, so it is near
+/// exactly one unit.
+fn mac_typo(mac: &str, how: usize) -> String {
+    match how {
+        0 => mac.replacen('0', "O", 1),
+        1 => mac.replacen("00:1A", "00:A1", 1),
+        _ => mac.replacen("00:1A", "00:A", 1),
+    }
+}
+
+/// Letters and digits, upper-cased: what `dupes` compares.
+fn key(value: &str) -> Vec<u8> {
+    value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()).collect()
+}
+
+/// Whether `a` and `b` are one swap, one character or one missing character apart.
+fn one_typo_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let same_start = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => {
+            let differ: Vec<usize> = (0..short.len()).filter(|&i| short[i] != long[i]).collect();
+            differ.len() == 1
+                || (differ.len() == 2 && differ[1] == differ[0] + 1 && short[differ[0]] == long[differ[1]])
+        }
+        1 => short[same_start..] == long[same_start + 1..],
+        _ => false,
     }
 }
 
 #[test]
 fn planted_duplicates_in_100k_rows_are_all_found_and_nothing_else() {
+    // Random serials (look-alike letters included), a run of sequential serials on every tenth
+    // row, and a MAC address per row numbered in sequence (hex: B and 8 both legal). Typos
+    // are planted in both columns; the runs themselves must form no group.
     let mut rng = Lcg(42);
-    let mut values: Vec<String> = Vec::new();
-    let mut planted: BTreeSet<(usize, usize)> = BTreeSet::new(); // 2-based row numbers
+    let mut serials: Vec<String> = Vec::new();
+    let mut macs: Vec<String> = Vec::new();
+    // Planted pairs as 2-based row numbers, and whether substitution is needed to find them.
+    let mut planted: BTreeSet<(usize, usize, bool)> = BTreeSet::new();
     let mut used = std::collections::HashSet::new();
+    let mut mac_typos: Vec<(usize, String)> = Vec::new();
+    let sequential = |i: usize| i % 10 == 3;
     for i in 0..100_000usize {
-        let value = if i > 10 && i % 97 == 0 {
-            // A row not in any pair yet, so pairs stay apart.
-            let earlier = loop {
-                let e = (rng.next() % (i as u64 - 1)) as usize;
-                if used.insert(e) {
-                    break e;
-                }
-            };
-            used.insert(i);
-            let base = values[earlier].clone();
-            let mut chars: Vec<char> = base.chars().collect();
-            let p = (rng.next() % 10) as usize + 1;
-            match i % 5 {
-                0 => chars = base.to_lowercase().chars().collect(),
-                1 => {
-                    let swap = match chars[p] {
-                        '0' => 'O',
-                        '1' => 'I',
-                        '5' => 'S',
-                        '8' => 'B',
-                        '2' => 'Z',
-                        _ => 'O',
-                    };
-                    if !"01582".contains(chars[p]) {
-                        chars[p] = '0';
-                        values[earlier] = chars.iter().collect();
-                    }
-                    chars[p] = swap;
-                }
-                2 if chars[p] != chars[p + 1] => chars.swap(p, p + 1),
-                3 => {
-                    chars.remove(p);
-                }
-                _ => chars[p] = if chars[p] == 'X' { 'Y' } else { 'X' },
+        macs.push(sequential_mac(i));
+        serials.push(if sequential(i) { format!("SN{}", 500_000 + i / 10) } else { rng.serial() });
+        if i <= 10 || (i % 97 != 0 && i % 89 != 0) || sequential(i) {
+            continue;
+        }
+        // A row not in any pair yet, so pairs stay apart.
+        let earlier = loop {
+            let e = rng.below(i - 1);
+            if !sequential(e) && used.insert(e) {
+                break e;
             }
-            planted.insert((earlier + 2, i + 2));
-            chars.iter().collect()
-        } else {
-            rng.serial()
         };
-        values.push(value);
+        used.insert(i);
+        if i % 97 == 0 {
+            let (typo, substitution) = serial_typo(&mut serials[earlier], i % 5, rng.below(10) + 1);
+            serials[i] = typo;
+            planted.insert((earlier + 2, i + 2, substitution));
+        } else {
+            let typo = mac_typo(&macs[earlier], i % 3);
+            // Typos of two units one typo apart would be a near pair themselves, and typos of
+            // units a few steps apart a run of their own.
+            let apart = |&(e, ref t): &(usize, String)| {
+                e.abs_diff(earlier) > 16 && !one_typo_apart(&key(t), &key(&typo))
+            };
+            if !mac_typos.iter().all(apart) {
+                continue;
+            }
+            mac_typos.push((earlier, typo.clone()));
+            macs[i] = typo;
+            planted.insert((earlier + 2, i + 2, false));
+        }
     }
     let path = scratch("planted-100k.csv");
-    let mut text = String::from("Serial Number\n");
-    for v in &values {
-        text.push_str(v);
-        text.push('\n');
+    let mut text = String::from("Serial Number,MAC Address\n");
+    for (serial, mac) in serials.iter().zip(&macs) {
+        text.push_str(&format!("{serial},{mac}\n"));
     }
     std::fs::write(&path, text).unwrap();
 
-    let out = serialkit(&["dupes", path.to_str().unwrap(), "--near", "all", "-q"]);
-    assert_eq!(out.status.code(), Some(1));
-    let rows = rows(&out);
-    let mut found: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut group_rows: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for r in &rows[1..] {
-        group_rows.entry(r[0].clone()).or_default().push(r[4].parse().unwrap());
-    }
-    for members in group_rows.values() {
-        assert_eq!(members.len(), 2, "a planted pair never chains with another: {members:?}");
-        found.insert((members[0], members[1]));
-    }
-    let missed: Vec<_> = planted.difference(&found).collect();
-    let extra: Vec<_> = found.difference(&planted).collect();
-    assert!(missed.is_empty(), "missed {} planted pairs: {:?}", missed.len(), &missed[..missed.len().min(5)]);
-    assert!(extra.is_empty(), "false groups: {extra:?}");
-    assert!(planted.len() > 900);
+    for near in ["all", "confusable,transposition,missing"] {
+        let out = serialkit(&["dupes", path.to_str().unwrap(), "--near", near, "-q"]);
+        assert_eq!(out.status.code(), Some(1));
+        let rows = rows(&out);
+        let mut found: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut group_rows: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for r in &rows[1..] {
+            group_rows.entry(r[0].clone()).or_default().push(r[4].parse().unwrap());
+        }
+        for members in group_rows.values() {
+            assert_eq!(members.len(), 2, "a planted pair never chains with another: {members:?}");
+            found.insert((members[0], members[1]));
+        }
+        let expected: BTreeSet<(usize, usize)> = planted
+            .iter()
+            .filter(|&&(_, _, substitution)| near == "all" || !substitution)
+            .map(|&(a, b, _)| (a, b))
+            .collect();
+        let missed: Vec<_> = expected.difference(&found).collect();
+        let extra: Vec<_> = found.difference(&expected).collect();
+        assert!(
+            missed.is_empty(),
+            "{near}: missed {} planted pairs: {:?}",
+            missed.len(),
+            &missed[..missed.len().min(5)]
+        );
+        assert!(extra.is_empty(), "{near}: false groups: {:?}", &extra[..extra.len().min(5)]);
+        assert!(expected.len() > 1_200, "{near}: {}", expected.len());
 
-    let out = serialkit(&["dupes", path.to_str().unwrap(), "--near", "all", "--summary", "json", "-q"]);
-    let s = summary(&out);
-    assert_eq!(s["rows"], 100_000);
-    assert_eq!(s["groups"], planted.len());
+        let out = serialkit(&["dupes", path.to_str().unwrap(), "--near", near, "--summary", "json", "-q"]);
+        let s = summary(&out);
+        assert_eq!(s["rows"], 100_000);
+        assert_eq!(s["groups"], expected.len());
+    }
 }
 
 #[test]

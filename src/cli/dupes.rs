@@ -8,7 +8,7 @@ use super::check::{Checked, Failure, Selection, choose_columns};
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::Registry;
-use crate::dupes::{Finder, NearKinds, Reason, identity_key};
+use crate::dupes::{Alphabet, Finder, NearKinds, Reason, identity_key};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
@@ -135,6 +135,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
 
     // Pass 1: identity keys and where they came from.
     let mut finder = Finder::new(args.near);
+    for (c, column) in sources[0].columns.iter().enumerate() {
+        finder.set_alphabet(c as u32, Alphabet::of(column.kind));
+    }
     let mut origins: Vec<Origin> = Vec::new();
     let mut rows = 0u64;
     for (f, source) in sources.iter().enumerate() {
