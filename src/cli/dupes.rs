@@ -4,7 +4,8 @@
 //! from; the groups are found by hash lookups, never by comparing all pairs; a second pass reads
 //! back the original text of the rows in groups.
 
-use super::check::{Checked, Failure, Selection, choose_columns};
+use super::check::Failure;
+use super::columns::{Checked, Selection, choose_columns};
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::Registry;

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the exit-code contract.
 
 mod check;
+mod columns;
 mod decode;
 mod dupes;
 mod lint;

@@ -1,0 +1,149 @@
+//! Which columns to read: named ones, or those the header or the content points to.
+
+use super::check::Failure;
+use super::read::{Input, Located, ReadOptions};
+use crate::{Kind, Options, Registry};
+
+/// A column being checked.
+pub(super) struct Checked {
+    pub index: usize,
+    pub name: String,
+    pub kind: Option<Kind>,
+}
+
+/// What the user said about columns, for [`choose_columns`].
+pub(super) struct Selection<'a> {
+    pub columns: &'a [String],
+    pub kind: Option<Kind>,
+    pub vendor: Option<&'a str>,
+    pub vendor_column: Option<&'a str>,
+    pub quiet: bool,
+}
+
+/// Picks the columns to check: named ones, or those whose header or content says so.
+pub(super) fn choose_columns(
+    registry: &Registry,
+    input: &mut Input,
+    sel: &Selection,
+    located: &Located,
+    options: &ReadOptions,
+) -> Result<(Vec<Checked>, Option<usize>), Failure> {
+    let find = |name: &str| -> Result<usize, String> {
+        if let Some(i) = input.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim())) {
+            if input.has_header {
+                return Ok(i);
+            }
+        }
+        match name.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n - 1),
+            _ => Err(format!(
+                "{}: no column '{name}'; columns: {}",
+                input.name,
+                (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    };
+    let mut vendor_column = sel.vendor_column.map(find).transpose()?;
+    if vendor_column.is_none() && sel.vendor.is_none() && input.has_header {
+        // A manufacturer column picks each row's vendor rules, as --vendor-column would.
+        vendor_column = input.header.iter().position(|h| {
+            let h = h.trim().to_lowercase();
+            ["manufacturer", "vendor", "make", "brand", "oem", "hersteller"].contains(&h.as_str())
+        });
+        if let (Some(i), false) = (vendor_column, sel.quiet) {
+            eprintln!(
+                "serialkit: vendors from column '{}' (use --vendor or --vendor-column to change)",
+                input.column_name(i)
+            );
+        }
+    }
+    if !sel.columns.is_empty() {
+        let mut list = Vec::new();
+        for name in sel.columns {
+            let index = find(name)?;
+            let kind = sel.kind.or_else(|| header_kind(input.header.get(index).map_or("", |h| h)).flatten());
+            list.push(Checked { index, name: input.column_name(index), kind });
+        }
+        return Ok((list, vendor_column));
+    }
+    let mut list: Vec<Checked> = Vec::new();
+    if input.has_header {
+        for (index, h) in input.header.iter().enumerate() {
+            if Some(index) == vendor_column {
+                continue;
+            }
+            if let Some(kind) = header_kind(h) {
+                list.push(Checked { index, name: input.column_name(index), kind: sel.kind.or(kind) });
+            }
+        }
+    }
+    if list.is_empty() {
+        // Nothing in the header: sample the content and keep columns that mostly decode.
+        let mut sample_input = Input::open(located, options)?;
+        let sample = sample_input.next_batch(200)?;
+        let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(input.header.len());
+        for index in 0..width {
+            let values: Vec<&str> = sample
+                .iter()
+                .filter_map(|r| r.cells.get(index).map(String::as_str))
+                .filter(|v| !v.trim().is_empty())
+                .collect();
+            let hits = values
+                .iter()
+                .filter(|v| {
+                    let r = registry.best(v, &Options { kind: sel.kind, ..Options::default() });
+                    r.is_ok_and(|d| d.confidence >= 0.3)
+                })
+                .count();
+            let mostly = !values.is_empty() && hits * 2 >= values.len();
+            // A one-column file is checked whatever it holds.
+            if mostly || width == 1 {
+                list.push(Checked { index, name: input.column_name(index), kind: sel.kind });
+            }
+        }
+    }
+    if list.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{}: cannot tell which column holds serials; name it with --column (columns: {})",
+            input.name,
+            (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok((list, vendor_column))
+}
+
+/// What a header name says about its column: `Some(kind)` for an identifier column (the kind
+/// when the name tells it), `None` for anything else.
+fn header_kind(header: &str) -> Option<Option<Kind>> {
+    let h = header.trim().to_lowercase();
+    let words: Vec<&str> = h.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &str| words.contains(&w);
+    if has("imei") || has("imei1") || has("imei2") {
+        return Some(kind_named("imei"));
+    }
+    if has("meid") {
+        return Some(kind_named("meid"));
+    }
+    if has("iccid") {
+        return Some(kind_named("iccid"));
+    }
+    if has("mac") || h.contains("mac address") || h.contains("macaddress") || has("ethernet") || has("wifi") {
+        return Some(kind_named("mac"));
+    }
+    let serialish = has("serial")
+        || has("sn")
+        || h.contains("s/n")
+        || h.contains("serialnumber")
+        || h.contains("service tag")
+        || h.contains("servicetag")
+        || h.contains("seriennummer");
+    if serialish {
+        return Some(None);
+    }
+    None
+}
+
+/// The kind called `name`, when this build knows it.
+fn kind_named(name: &str) -> Option<Kind> {
+    name.parse().ok()
+}
