@@ -59,6 +59,69 @@ fn ragged_rows_are_kept_and_reported() {
     assert!(stderr.contains("ragged.csv: row 4: row has 4 fields, the header has 2"), "{stderr}");
 }
 
+/// The appended `error` and `hint` cells of `column` in each data row.
+fn findings(rows: &[Vec<String>], column: &str) -> Vec<(String, String)> {
+    let at = |field: &str| rows[0].iter().position(|h| *h == format!("{column}:{field}")).unwrap();
+    let (error, hint) = (at("error"), at("hint"));
+    rows[1..].iter().map(|r| (r[error].clone(), r[hint].clone())).collect()
+}
+
+#[test]
+fn a_value_of_another_kind_in_the_serial_column_is_in_the_wrong_field() {
+    let out = serialkit(&["check", &data("wrong-field.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = rows(&out);
+    let pair = |e: &str, h: &str| (e.to_string(), h.to_string());
+    assert_eq!(
+        findings(&rows, "Serial Number"),
+        [
+            pair("", ""),
+            pair("a MAC address, not a serial", "move it to the 'MAC Address' column"),
+            pair("an IMEI, not a serial", "move it to the 'IMEI' column"),
+            pair("a model number, not a serial", "move it to the 'Model' column"),
+            pair(
+                "'O' cannot appear in plant (character 2)",
+                "closest format: apple-12 (Apple); Apple serials never contain O — did you mean 0?"
+            ),
+        ]
+    );
+    assert_eq!(
+        findings(&rows, "MAC Address")[4],
+        pair("a serial, not a MAC address", "move it to the 'Serial Number' column")
+    );
+    let kind = rows[0].iter().position(|h| h == "Serial Number:kind").unwrap();
+    let valid = rows[0].iter().position(|h| h == "Serial Number:valid").unwrap();
+    assert_eq!((rows[2][valid].as_str(), rows[2][kind].as_str()), ("false", "mac"), "what the value is");
+    let out = serialkit(&["check", &data("wrong-field.csv"), "--summary", "json", "-q"]);
+    assert_eq!(summary(&out)["by_reason"]["wrong-kind"], 4);
+}
+
+#[test]
+fn asset_tag_columns_are_checked_when_rule_files_define_asset_tags() {
+    let input = scratch("asset-tags.csv");
+    std::fs::write(
+        &input,
+        "Asset Tag,Serial Number\nIT-NYC-004512,C02TJ0Q7GVC8\nC02TJ0Q7GVC8,IT-NYC-004512\n",
+    )
+    .unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/rules").display().to_string();
+    let out = serialkit(&["--rules", &rules, "check", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = rows(&out);
+    let pair = |e: &str, h: &str| (e.to_string(), h.to_string());
+    assert_eq!(
+        findings(&rows, "Asset Tag"),
+        [pair("", ""), pair("a serial, not an asset tag", "move it to the 'Serial Number' column")]
+    );
+    assert_eq!(
+        findings(&rows, "Serial Number"),
+        [pair("", ""), pair("an asset tag, not a serial", "move it to the 'Asset Tag' column")]
+    );
+    // Without rules for them, asset tags are not checked.
+    let out = serialkit(&["check", input.to_str().unwrap(), "--summary", "json", "-q"]);
+    assert_eq!(summary(&out)["columns"], serde_json::json!(["Serial Number"]));
+}
+
 #[test]
 fn bom_semicolons_and_crlf() {
     let out = serialkit(&["check", &data("bom-crlf.csv"), "--summary", "json", "-q"]);

@@ -4,7 +4,7 @@
 //! duplicates (8 bytes a cell), the second decodes rows in parallel batches and writes them in
 //! input order with the findings appended.
 
-use super::columns::{Checked, Selection, choose_columns};
+use super::columns::{Checked, Selection, choose_columns, destinations};
 use super::read::{Input, Located, ReadOptions, Row};
 use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
@@ -159,6 +159,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         eprintln!("serialkit: checking {}", list.join(", "));
     }
     let groups = duplicate_groups(&located, &read_options, &columns)?;
+    let destinations = destinations(&input);
 
     let mut header = input.header.clone();
     let width = header.len().max(columns.iter().map(|c| c.index + 1).max().unwrap_or(0));
@@ -199,7 +200,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             if batch.is_empty() {
                 break;
             }
-            let results: Vec<Vec<Result<Decoded, Problem>>> = batch
+            let results: Vec<Vec<Outcome>> = batch
                 .par_iter()
                 .map(|row| {
                     let vendor = vendor_column
@@ -211,10 +212,11 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                         .iter()
                         .map(|c| {
                             let value = row.cells.get(c.index).map_or("", String::as_str);
-                            registry.best(
-                                value,
-                                &Options { vendor: vendor.clone(), kind: c.kind, strict: args.strict },
-                            )
+                            // SKUs and asset tags are the organisation's, whoever made the unit.
+                            let own = matches!(c.kind, Some(Kind::Sku | Kind::AssetTag));
+                            let vendor = if own { None } else { vendor.clone() };
+                            let options = Options { vendor, kind: c.kind, strict: args.strict };
+                            outcome(registry, value, &options, &destinations)
                         })
                         .collect()
                 })
@@ -242,6 +244,94 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     Ok(if findings { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// What a checked cell came to.
+enum Outcome {
+    /// Valid as the column's kind.
+    Valid(Decoded),
+    /// Wrong as it stands.
+    Invalid(Problem),
+    /// Not the column's kind but a valid value of another kind (a MAC address in the serial
+    /// column): `found` is what it is.
+    WrongKind { found: Decoded, message: String, hint: String },
+}
+
+impl Outcome {
+    fn decoded(&self) -> Option<&Decoded> {
+        match self {
+            Outcome::Valid(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Other readings less sure than this do not make a value the wrong kind: the problem with
+/// it as the column's kind is then the better explanation. A MAC address without separators
+/// reads at 0.5, an IMEI at 0.9; loose model-number patterns (ten letters and digits) below.
+const WRONG_KIND_CONFIDENCE: f64 = 0.5;
+
+/// Checks `value` as `options` say; a value that fails as the column's kind is looked at once
+/// more as any kind, to tell "wrong field" from "mistyped".
+fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[(Kind, String)]) -> Outcome {
+    let problem = match registry.best(value, options) {
+        Ok(decoded) => return Outcome::Valid(decoded),
+        Err(problem) => problem,
+    };
+    let Some(expected) = options.kind.filter(|_| !value.trim().is_empty()) else {
+        return Outcome::Invalid(problem);
+    };
+    let any = Options { strict: options.strict, ..Options::default() };
+    let row_vendor = options.vendor.as_deref().and_then(|v| registry.resolve_vendor(v));
+    // A vendor's model number or serial counts only when it is the row's vendor's (a loose
+    // pattern of another vendor fits many mistyped serials), or, with no vendor known, when
+    // the reading is sure enough; MAC addresses, IMEIs and the like belong to no vendor.
+    let plausible = |found: &Decoded| match row_vendor {
+        Some(vendor) if !found.kind.is_standard() => found.vendor == vendor,
+        _ => found.confidence >= WRONG_KIND_CONFIDENCE,
+    };
+    match registry.best(value, &any) {
+        Ok(found) if !same_family(found.kind, expected) && plausible(&found) => {
+            let (article, noun) = kind_noun(found.kind);
+            let (expected_article, expected_noun) = kind_noun(expected);
+            let message = format!("{article} {noun}, not {expected_article} {expected_noun}");
+            let hint = match destinations.iter().find(|(k, _)| *k == found.kind) {
+                Some((_, column)) => format!("move it to the '{column}' column"),
+                None => format!("move it to {article} {noun} column"),
+            };
+            Outcome::WrongKind { found, message, hint }
+        }
+        _ => Outcome::Invalid(problem),
+    }
+}
+
+/// Kinds one value can be read as both (an IMEI and its IMEISV, a GTIN-13 and an ISBN-13):
+/// one of them in the other's column is not a value in the wrong field.
+fn same_family(a: Kind, b: Kind) -> bool {
+    let family = |k| match k {
+        Kind::Imei | Kind::Imeisv => 1,
+        Kind::Gtin | Kind::Isbn => 2,
+        _ => 0,
+    };
+    a == b || (family(a) != 0 && family(a) == family(b))
+}
+
+/// How a person names a kind, with its article.
+fn kind_noun(kind: Kind) -> (&'static str, &'static str) {
+    match kind {
+        Kind::Serial => ("a", "serial"),
+        Kind::Model => ("a", "model number"),
+        Kind::Sku => ("an", "SKU"),
+        Kind::AssetTag => ("an", "asset tag"),
+        Kind::Mac => ("a", "MAC address"),
+        Kind::Imei => ("an", "IMEI"),
+        Kind::Imeisv => ("an", "IMEISV"),
+        Kind::Meid => ("a", "MEID"),
+        Kind::Iccid => ("an", "ICCID"),
+        Kind::Gtin => ("a", "GTIN"),
+        Kind::Isbn => ("an", "ISBN"),
+        Kind::Gs1 => ("a", "GS1 element string"),
+    }
+}
+
 /// The columns appended for each checked column.
 const FIELDS: [&str; 9] =
     ["valid", "kind", "vendor", "normalized", "date", "model", "error", "hint", "duplicate_group"];
@@ -250,7 +340,7 @@ const FIELDS: [&str; 9] =
 fn write_row(
     out: &mut Output,
     mut row: Row,
-    reports: &[Result<Decoded, Problem>],
+    reports: &[Outcome],
     group_ids: &[u64],
     columns: &[Checked],
     width: usize,
@@ -271,11 +361,7 @@ fn write_row(
             extra.extend(std::iter::repeat_n(String::new(), FIELDS.len()));
             continue;
         }
-        let empty = std::collections::BTreeMap::new();
-        let (decoded, error) = match report {
-            Ok(d) => (Some(d), None),
-            Err(e) => (None, Some(e)),
-        };
+        let decoded = report.decoded();
         if let Some(d) = decoded {
             summary.valid += 1;
             if !d.vendor.is_empty() {
@@ -287,36 +373,47 @@ fn write_row(
                 summary.fixed += 1;
             }
         }
-        if let Some(e) = error {
+        let (reason, error, hint) = match report {
+            Outcome::Valid(_) => ("", String::new(), ""),
+            Outcome::Invalid(e) => (e.kind().as_str(), error_text(e), e.hint().unwrap_or_default()),
+            Outcome::WrongKind { message, hint, .. } => ("wrong-kind", message.clone(), hint.as_str()),
+        };
+        if !reason.is_empty() {
             summary.invalid += 1;
-            let reason = e.kind().as_str();
             *summary.by_reason.entry(reason.to_string()).or_default() += 1;
             if reason == "placeholder" {
                 summary.placeholders += 1;
             }
         }
-        let fields = decoded.map_or(&empty, |d| &d.fields);
-        let text = |key: &str| fields.get(key).map(|v| v.to_string());
+        // What the value is: its reading as the column's kind, or as the kind it turned out to be.
+        let shown = match report {
+            Outcome::Valid(d) | Outcome::WrongKind { found: d, .. } => Some(d),
+            Outcome::Invalid(_) => None,
+        };
+        let field = |key: &str| decoded.and_then(|d| d.fields.get(key)).map(|v| v.to_string());
         extra.extend([
             decoded.is_some().to_string(),
-            decoded.map_or(String::new(), |d| d.kind.as_str().to_string()),
-            decoded.map_or(String::new(), |d| d.vendor.clone()),
-            decoded.map_or(String::new(), |d| d.normalized.clone()),
-            text("date").or_else(|| text("year")).or_else(|| text("year_candidates")).unwrap_or_default(),
-            text("model_id").or_else(|| text("model")).unwrap_or_default(),
-            error.map_or(String::new(), |e| {
-                let s = e.span();
-                match s.end - s.start {
-                    0 => format!("{} (after character {})", e.message(), s.start),
-                    1 => format!("{} (character {})", e.message(), s.start + 1),
-                    _ => format!("{} (characters {}-{})", e.message(), s.start + 1, s.end),
-                }
-            }),
-            error.and_then(|e| e.hint()).unwrap_or_default().to_string(),
+            shown.map_or(String::new(), |d| d.kind.as_str().to_string()),
+            shown.map_or(String::new(), |d| d.vendor.clone()),
+            shown.map_or(String::new(), |d| d.normalized.clone()),
+            field("date").or_else(|| field("year")).or_else(|| field("year_candidates")).unwrap_or_default(),
+            field("model_id").or_else(|| field("model")).unwrap_or_default(),
+            error,
+            hint.to_string(),
             if group > 0 { format!("row {group}") } else { String::new() },
         ]);
     }
     out.row(row.number, &row.cells, &extra)
+}
+
+/// A problem's message with the characters it is about, counted from 1 as a person would.
+fn error_text(e: &Problem) -> String {
+    let s = e.span();
+    match s.end - s.start {
+        0 => format!("{} (after character {})", e.message(), s.start),
+        1 => format!("{} (character {})", e.message(), s.start + 1),
+        _ => format!("{} (characters {}-{})", e.message(), s.start + 1, s.end),
+    }
 }
 
 fn print_summary(s: &Summary) {

@@ -61,7 +61,8 @@ pub(super) fn choose_columns(
         let mut list = Vec::new();
         for name in sel.columns {
             let index = find(name)?;
-            let kind = sel.kind.or_else(|| header_kind(input.header.get(index).map_or("", |h| h)).flatten());
+            let header = input.header.get(index).filter(|_| input.has_header).map_or("", String::as_str);
+            let kind = sel.kind.or_else(|| checkable_kind(registry, header));
             list.push(Checked { index, name: input.column_name(index), kind });
         }
         return Ok((list, vendor_column));
@@ -72,8 +73,12 @@ pub(super) fn choose_columns(
             if Some(index) == vendor_column {
                 continue;
             }
-            if let Some(kind) = header_kind(h) {
-                list.push(Checked { index, name: input.column_name(index), kind: sel.kind.or(kind) });
+            if let Some(kind) = checkable_kind(registry, h) {
+                list.push(Checked {
+                    index,
+                    name: input.column_name(index),
+                    kind: Some(sel.kind.unwrap_or(kind)),
+                });
             }
         }
     }
@@ -112,23 +117,22 @@ pub(super) fn choose_columns(
     Ok((list, vendor_column))
 }
 
-/// What a header name says about its column: `Some(kind)` for an identifier column (the kind
-/// when the name tells it), `None` for anything else.
-fn header_kind(header: &str) -> Option<Option<Kind>> {
+/// The kind a header name says its column holds, when it names an identifier.
+fn header_kind(header: &str) -> Option<Kind> {
     let h = header.trim().to_lowercase();
     let words: Vec<&str> = h.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let has = |w: &str| words.contains(&w);
     if has("imei") || has("imei1") || has("imei2") {
-        return Some(kind_named("imei"));
+        return Some(Kind::Imei);
     }
     if has("meid") {
-        return Some(kind_named("meid"));
+        return Some(Kind::Meid);
     }
     if has("iccid") {
-        return Some(kind_named("iccid"));
+        return Some(Kind::Iccid);
     }
     if has("mac") || h.contains("mac address") || h.contains("macaddress") || has("ethernet") || has("wifi") {
-        return Some(kind_named("mac"));
+        return Some(Kind::Mac);
     }
     let serialish = has("serial")
         || has("sn")
@@ -138,12 +142,42 @@ fn header_kind(header: &str) -> Option<Option<Kind>> {
         || h.contains("servicetag")
         || h.contains("seriennummer");
     if serialish {
-        return Some(None);
+        return Some(Kind::Serial);
+    }
+    if has("sku") {
+        return Some(Kind::Sku);
+    }
+    if h.contains("asset tag") || h.contains("assettag") || has("asset") {
+        return Some(Kind::AssetTag);
     }
     None
 }
 
-/// The kind called `name`, when this build knows it.
-fn kind_named(name: &str) -> Option<Kind> {
-    name.parse().ok()
+/// The kind to check a column with that header as, when `registry` can check it: SKUs and
+/// asset tags only have the formats an organisation's own rule files give them.
+fn checkable_kind(registry: &Registry, header: &str) -> Option<Kind> {
+    header_kind(header).filter(|&kind| {
+        !matches!(kind, Kind::Sku | Kind::AssetTag)
+            || registry.vendors().any(|v| v.formats.iter().any(|f| Kind::from(f.identifies) == kind))
+    })
+}
+
+/// The columns a value of another kind belongs in, by kind, for hints ("move it to the 'MAC
+/// Address' column"): identifier columns, and model-number columns.
+pub(super) fn destinations(input: &Input) -> Vec<(Kind, String)> {
+    if !input.has_header {
+        return Vec::new();
+    }
+    let model = |h: &str| {
+        let h = h.trim().to_lowercase();
+        ["model", "model number", "part number", "product number", "machine type"].contains(&h.as_str())
+    };
+    let mut list: Vec<(Kind, String)> = Vec::new();
+    for (i, header) in input.header.iter().enumerate() {
+        let kind = header_kind(header).or_else(|| model(header).then_some(Kind::Model));
+        if let Some(kind) = kind.filter(|k| list.iter().all(|(other, _)| other != k)) {
+            list.push((kind, input.column_name(i)));
+        }
+    }
+    list
 }
