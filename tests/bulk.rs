@@ -49,6 +49,12 @@ fn ragged_rows_are_kept_and_reported() {
     // The short row is padded so the appended columns line up; the long one keeps its fields.
     assert_eq!(rows[2][valid], "true");
     assert_eq!(rows[3][..4], ["JAE2445044T", "extra", "fields", "here"]);
+    // The long one widens the header: the appended columns still line up.
+    assert_eq!(header[..4], ["Serial Number", "Notes", "", ""]);
+    assert_eq!(valid, 4);
+    assert_eq!(rows[3][valid], "true");
+    assert_eq!(rows[3][valid + 1], "serial");
+    assert!(rows.iter().all(|r| r.len() == header.len()), "every row as wide as the header");
     assert_eq!(rows[4][valid], "false");
     assert_eq!(rows[4][error], "'O' cannot appear in plant (character 2)");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -162,7 +162,8 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let destinations = destinations(&input);
 
     let mut header = input.header.clone();
-    let width = header.len().max(columns.iter().map(|c| c.index + 1).max().unwrap_or(0));
+    // Rows longer than the header widen it, so the appended columns line up on every row.
+    let width = header.len().max(groups.width).max(columns.iter().map(|c| c.index + 1).max().unwrap_or(0));
     header.resize(width, String::new());
     for c in &columns {
         for field in FIELDS {
@@ -444,6 +445,8 @@ struct Groups {
     ids: Vec<u64>,
     groups: u64,
     rows: u64,
+    /// The field count of the widest row.
+    width: usize,
 }
 
 fn duplicate_groups(
@@ -455,11 +458,13 @@ fn duplicate_groups(
     input.only_columns(&columns.iter().map(|c| c.index).collect::<Vec<_>>());
     let mut first_seen: Vec<HashMap<u64, (u64, u32)>> = vec![HashMap::new(); columns.len()];
     let mut keys = Vec::new();
+    let mut width = 0;
     loop {
         let batch = input.next_batch(BATCH)?;
         if batch.is_empty() {
             break;
         }
+        width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
         let hashed: Vec<u64> = batch
             .par_iter()
             .flat_map_iter(|row| {
@@ -492,7 +497,7 @@ fn duplicate_groups(
     for seen in &first_seen {
         groups += seen.values().filter(|(_, n)| *n > 1).count() as u64;
     }
-    Ok(Groups { ids, groups, rows })
+    Ok(Groups { ids, groups, rows, width })
 }
 
 /// A 64-bit FNV-1a hash of the value's identity key (letters and digits, upper-cased); 0 for a
