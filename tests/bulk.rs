@@ -206,6 +206,40 @@ fn xlsx_sheets_by_name_and_xlsx_output() {
 }
 
 #[test]
+fn a_sheet_that_starts_at_b3_keeps_its_row_and_column_numbers() {
+    let path = scratch("starts-at-b3.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    // Rows and columns from 0: B3 is (2, 1).
+    for (row, cells) in
+        [["Serial Number", "IMEI"], ["C02TJ0Q7GVC8", "490154203237518"], ["", ""], ["c02tj0q7gvc8", ""]]
+            .iter()
+            .enumerate()
+    {
+        for (column, text) in cells.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            sheet.write_string(row as u32 + 2, column as u16 + 1, *text).unwrap();
+        }
+    }
+    workbook.save(&path).unwrap();
+    let path = path.to_str().unwrap();
+
+    let out = serialkit(&["dupes", path, "--json", "-q"]);
+    let group: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    let members: Vec<&serde_json::Value> =
+        group["members"].as_array().unwrap().iter().map(|m| &m["row"]).collect();
+    assert_eq!(members, [4, 6], "rows as the spreadsheet shows them");
+
+    // Column 2 is B, the serials; column 1 (A) is empty.
+    let out = serialkit(&["check", path, "--column", "2", "--summary", "json", "-q"]);
+    assert_eq!(summary(&out)["columns"], serde_json::json!(["Serial Number"]));
+    let out = serialkit(&["check", path, "--column", "2"]);
+    let rows = rows(&out);
+    assert_eq!(rows[0][..3], ["", "Serial Number", "IMEI"]);
+    let group = rows[0].iter().position(|h| h == "duplicate_group").unwrap();
+    assert_eq!(rows[3][group], "row 4");
+}
+
+#[test]
 fn fix_writes_normalized_values_only_where_valid() {
     let input = scratch("to-fix.csv");
     std::fs::write(&input, "Serial Number\n c02tj0q7gvc8 \nCO2TJ0Q7GVC8\nSC02XGBVDJG5H\n").unwrap();

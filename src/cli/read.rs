@@ -5,7 +5,8 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-/// One row as read, with its spreadsheet row number (1-based, the header is row 1).
+/// One row as read, with its row number as a spreadsheet shows it (1-based; a sheet whose used
+/// range starts lower starts there).
 pub struct Row {
     pub number: u64,
     pub cells: Vec<String>,
@@ -29,6 +30,8 @@ pub struct Input {
     pub header: Vec<String>,
     pub has_header: bool,
     rows: Rows,
+    /// The row number of the first row: 1, or where a sheet's used range starts.
+    first_number: u64,
     next_number: u64,
     pub warnings: Vec<Warning>,
     /// Field count of the header (or first row), to report ragged rows.
@@ -103,8 +106,11 @@ impl Input {
         let is_zip = n >= 4 && magic[..4] == *b"PK\x03\x04";
         let is_ole = n >= 8 && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         let mut ends_quoted = false;
+        let mut first_number = 1;
         let rows = if is_zip || is_ole {
-            Rows::Sheet(read_sheet(file, &name, options.sheet.as_deref())?.into_iter())
+            let (rows, first) = read_sheet(file, &name, options.sheet.as_deref())?;
+            first_number = first;
+            Rows::Sheet(rows.into_iter())
         } else {
             if options.sheet.is_some() {
                 return Err(fail(&"--sheet applies to XLSX, XLS and ODS files, not CSV"));
@@ -126,7 +132,8 @@ impl Input {
             header: Vec::new(),
             has_header: !options.no_header,
             rows,
-            next_number: 1,
+            first_number,
+            next_number: first_number,
             warnings: Vec::new(),
             width: 0,
             only: None,
@@ -151,7 +158,7 @@ impl Input {
             let first = self.header.iter().position(|h| h == name).unwrap_or(i);
             if first < i && !name.trim().is_empty() {
                 self.warnings.push(Warning {
-                    row: 1,
+                    row: self.first_number,
                     column: Some(i),
                     message: format!(
                         "the header '{name}' is also column {}'s: --column {name} means column {}; \
@@ -261,7 +268,8 @@ impl Input {
             }
         };
         self.next_number += 1;
-        if number == 1 && self.width == 0 {
+        let first = number == self.first_number;
+        if first && self.width == 0 {
             self.width = cells.len();
         } else if cells.len() != self.width && self.width > 0 {
             self.warnings.push(Warning {
@@ -275,7 +283,7 @@ impl Input {
             });
         }
         Ok(Some(cells).map(|mut cells| {
-            if number == 1 {
+            if first {
                 // A UTF-8 byte-order mark before the first field is an encoding artefact.
                 if let Some(first) = cells.first_mut() {
                     if let Some(rest) = first.strip_prefix('\u{FEFF}') {
@@ -301,8 +309,9 @@ impl Input {
                 .into(),
             });
         }
-        if self.has_header && next_number == 2 {
-            self.warnings.push(Warning { row: 1, column: None, message: "a header and no data rows".into() });
+        if self.has_header && next_number == self.first_number + 1 {
+            let row = self.first_number;
+            self.warnings.push(Warning { row, column: None, message: "a header and no data rows".into() });
         }
     }
 
@@ -338,7 +347,10 @@ fn sniff_delimiter(file: &mut File, path: &Path) -> io::Result<u8> {
     Ok(counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d))
 }
 
-fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<Vec<Vec<String>>, String> {
+/// The rows of a sheet, each padded on the left to its first used column, and the row number
+/// of the first: the used range need not start at A1, and rows and columns are numbered as
+/// the spreadsheet shows them.
+fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Vec<String>>, u64), String> {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_SHEET_BYTES {
         return Err(format!(
@@ -366,7 +378,13 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<Vec<Vec
         },
     };
     let range = workbook.worksheet_range(&chosen).map_err(|e| format!("{name}: sheet '{chosen}': {e}"))?;
-    Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let pad = first_column as usize;
+    let rows = range
+        .rows()
+        .map(|row| std::iter::repeat_n(String::new(), pad).chain(row.iter().map(cell_text)).collect())
+        .collect();
+    Ok((rows, u64::from(first_row) + 1))
 }
 
 /// Refuses a zip whose directory says it unpacks to more than [`MAX_UNPACKED_BYTES`].
