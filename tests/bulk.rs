@@ -461,6 +461,19 @@ fn against_an_existing_inventory() {
 }
 
 #[test]
+fn a_column_number_past_the_last_column_is_a_usage_error() {
+    for command in ["check", "dupes"] {
+        let out = serialkit(&[command, &data("empty-cells.csv"), "--column", "99"]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(out.stdout.is_empty(), "{command}: no rows written");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("empty-cells.csv: no column 99; the file has 3 columns\n"), "{stderr}");
+    }
+    let out = serialkit(&["check", &data("empty-cells.csv"), "--column", "3", "--summary", "json", "-q"]);
+    assert_eq!(summary(&out)["columns"], serde_json::json!(["IMEI"]));
+}
+
+#[test]
 fn an_empty_file_is_a_clear_input_error() {
     let empty = scratch("empty.csv");
     std::fs::write(&empty, "").unwrap();

@@ -4,6 +4,9 @@ use super::check::Failure;
 use super::read::{Input, Located, ReadOptions};
 use crate::{Kind, Options, Registry};
 
+/// How many rows are read to judge what a file holds.
+const SAMPLE_ROWS: usize = 200;
+
 /// A column being checked.
 pub(super) struct Checked {
     pub index: usize,
@@ -35,7 +38,16 @@ pub(super) fn choose_columns(
             }
         }
         match name.parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n - 1),
+            Ok(n) if n >= 1 && n <= input.header.len() => Ok(n - 1),
+            Ok(n) if n >= 1 => {
+                // Beyond the header (or with none): the first rows say how wide the file is.
+                let count = column_count(input, located, options)?;
+                if n <= count {
+                    return Ok(n - 1);
+                }
+                let plural = if count == 1 { "" } else { "s" };
+                Err(format!("{}: no column {n}; the file has {count} column{plural}", input.name))
+            }
             _ => Err(format!(
                 "{}: no column '{name}'; columns: {}",
                 input.name,
@@ -85,7 +97,7 @@ pub(super) fn choose_columns(
     if list.is_empty() {
         // Nothing in the header: sample the content and keep columns that mostly decode.
         let mut sample_input = Input::open(located, options)?;
-        let sample = sample_input.next_batch(200)?;
+        let sample = sample_input.next_batch(SAMPLE_ROWS)?;
         let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(input.header.len());
         for index in 0..width {
             let values: Vec<&str> = sample
@@ -115,6 +127,13 @@ pub(super) fn choose_columns(
         )));
     }
     Ok((list, vendor_column))
+}
+
+/// How many columns the file has: its header's, or its widest of the first rows'.
+fn column_count(input: &Input, located: &Located, options: &ReadOptions) -> Result<usize, String> {
+    let mut sample = Input::open(located, options)?;
+    let rows = sample.next_batch(SAMPLE_ROWS)?;
+    Ok(rows.iter().map(|r| r.cells.len()).fold(input.header.len(), usize::max))
 }
 
 /// The kind a header name says its column holds, when it names an identifier.
