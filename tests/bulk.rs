@@ -474,6 +474,39 @@ fn a_column_number_past_the_last_column_is_a_usage_error() {
 }
 
 #[test]
+fn against_matches_columns_by_name_or_kind_not_position() {
+    let intake = scratch("intake-2.csv");
+    let inventory = scratch("inventory-2.csv");
+    std::fs::write(&intake, "Serial Number,MAC Address\nC02TJ0Q7GVC8,01:AB:03:04:05:06\n").unwrap();
+    std::fs::write(&inventory, "MAC,Serial\n01-ab-03-04-05-06,c02tj0q7gvc8\n").unwrap();
+    let (intake, inventory) = (intake.to_str().unwrap(), inventory.to_str().unwrap());
+    let groups = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["dupes", intake, "--against", inventory, "-q", "--json"];
+        args.extend(extra);
+        let out = serialkit(&args);
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let found = groups(&[]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    for g in &found {
+        // The same column in both files: not "the same value in two columns".
+        assert_eq!(g["reasons"], serde_json::json!(["exact"]), "{g}");
+    }
+    assert_eq!(found[0]["members"][1]["column"], "Serial");
+    assert_eq!(found[1]["members"][1]["column"], "MAC");
+    // --column names the intake's column; the inventory's serial column is found by its kind.
+    let found = groups(&["--column", "Serial Number"]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["members"][1]["value"], "c02tj0q7gvc8");
+    // A file with no column of that kind is still an error.
+    let out = serialkit(&["dupes", intake, "--against", &data("formula.csv"), "--column", "MAC Address"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("formula.csv: no column 'MAC Address'; columns: "), "{stderr}");
+}
+
+#[test]
 fn an_empty_file_is_a_clear_input_error() {
     let empty = scratch("empty.csv");
     std::fs::write(&empty, "").unwrap();

@@ -149,6 +149,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         vendor: args.vendor.as_deref(),
         vendor_column: args.vendor_column.as_deref(),
         quiet: args.quiet,
+        like: &[],
     };
     let (columns, vendor_column) = choose_columns(registry, &mut input, &selection, &located, &read_options)?;
     if !args.quiet {

@@ -8,6 +8,7 @@ use crate::{Kind, Options, Registry};
 const SAMPLE_ROWS: usize = 200;
 
 /// A column being checked.
+#[derive(Clone)]
 pub(super) struct Checked {
     pub index: usize,
     pub name: String,
@@ -21,6 +22,9 @@ pub(super) struct Selection<'a> {
     pub vendor: Option<&'a str>,
     pub vendor_column: Option<&'a str>,
     pub quiet: bool,
+    /// The columns chosen in the first of several files compared: a `--column` name missing
+    /// from this file stands for its column of the same kind.
+    pub like: &'a [Checked],
 }
 
 /// Picks the columns to check: named ones, or those whose header or content says so.
@@ -31,30 +35,7 @@ pub(super) fn choose_columns(
     located: &Located,
     options: &ReadOptions,
 ) -> Result<(Vec<Checked>, Option<usize>), Failure> {
-    let find = |name: &str| -> Result<usize, String> {
-        if let Some(i) = input.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim())) {
-            if input.has_header {
-                return Ok(i);
-            }
-        }
-        match name.parse::<usize>() {
-            Ok(n) if n >= 1 && n <= input.header.len() => Ok(n - 1),
-            Ok(n) if n >= 1 => {
-                // Beyond the header (or with none): the first rows say how wide the file is.
-                let count = column_count(input, located, options)?;
-                if n <= count {
-                    return Ok(n - 1);
-                }
-                let plural = if count == 1 { "" } else { "s" };
-                Err(format!("{}: no column {n}; the file has {count} column{plural}", input.name))
-            }
-            _ => Err(format!(
-                "{}: no column '{name}'; columns: {}",
-                input.name,
-                (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
-            )),
-        }
-    };
+    let find = |name: &str| find_column(input, name, located, options);
     let mut vendor_column = sel.vendor_column.map(find).transpose()?;
     if vendor_column.is_none() && sel.vendor.is_none() && input.has_header {
         // A manufacturer column picks each row's vendor rules, as --vendor-column would.
@@ -71,8 +52,14 @@ pub(super) fn choose_columns(
     }
     if !sel.columns.is_empty() {
         let mut list = Vec::new();
-        for name in sel.columns {
-            let index = find(name)?;
+        for (n, name) in sel.columns.iter().enumerate() {
+            // A column another file calls otherwise is found here by its kind.
+            let by_kind =
+                || sel.like.get(n).and_then(|c| c.kind).and_then(|k| column_of_kind(registry, input, k));
+            let index = match find(name) {
+                Ok(index) => index,
+                Err(e) => by_kind().ok_or(e)?,
+            };
             let header = input.header.get(index).filter(|_| input.has_header).map_or("", String::as_str);
             let kind = sel.kind.or_else(|| checkable_kind(registry, header));
             list.push(Checked { index, name: input.column_name(index), kind });
@@ -129,6 +116,32 @@ pub(super) fn choose_columns(
     Ok((list, vendor_column))
 }
 
+/// The column `name` (a header name or a 1-based number) of `input`.
+fn find_column(input: &Input, name: &str, located: &Located, options: &ReadOptions) -> Result<usize, String> {
+    if let Some(i) = input.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim())) {
+        if input.has_header {
+            return Ok(i);
+        }
+    }
+    match name.parse::<usize>() {
+        Ok(n) if n >= 1 && n <= input.header.len() => Ok(n - 1),
+        Ok(n) if n >= 1 => {
+            // Beyond the header (or with none): the first rows say how wide the file is.
+            let count = column_count(input, located, options)?;
+            if n <= count {
+                return Ok(n - 1);
+            }
+            let plural = if count == 1 { "" } else { "s" };
+            Err(format!("{}: no column {n}; the file has {count} column{plural}", input.name))
+        }
+        _ => Err(format!(
+            "{}: no column '{name}'; columns: {}",
+            input.name,
+            (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
 /// How many columns the file has: its header's, or its widest of the first rows'.
 fn column_count(input: &Input, located: &Located, options: &ReadOptions) -> Result<usize, String> {
     let mut sample = Input::open(located, options)?;
@@ -179,6 +192,12 @@ fn checkable_kind(registry: &Registry, header: &str) -> Option<Kind> {
         !matches!(kind, Kind::Sku | Kind::AssetTag)
             || registry.vendors().any(|v| v.formats.iter().any(|f| Kind::from(f.identifies) == kind))
     })
+}
+
+/// The first column whose header says it holds `kind`, when `registry` can check that kind.
+fn column_of_kind(registry: &Registry, input: &Input, kind: Kind) -> Option<usize> {
+    let headers = input.header.iter().filter(|_| input.has_header);
+    headers.map(|h| checkable_kind(registry, h)).position(|k| k == Some(kind))
 }
 
 /// The columns a value of another kind belongs in, by kind, for hints ("move it to the 'MAC

@@ -8,8 +8,8 @@ use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns};
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
-use crate::Registry;
 use crate::dupes::{Alphabet, Finder, NearKinds, Reason, identity_key};
+use crate::{Kind, Registry};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
@@ -91,6 +91,41 @@ struct Source {
     located: Located,
     columns: Vec<Checked>,
     names: Vec<String>,
+    /// The compared column each of `columns` is.
+    compared: Vec<u32>,
+}
+
+/// A column compared across files: the same header name in each, or else the same kind.
+struct Compared {
+    name: String,
+    kind: Option<Kind>,
+}
+
+/// Which compared column each of a file's `columns` is, adding new ones: by header name
+/// first, then by kind ("Serial Number" here, "Serial" there), whatever their order.
+fn match_columns(compared: &mut Vec<Compared>, columns: &[Checked]) -> Vec<u32> {
+    let name = |c: &Checked| c.name.trim().to_lowercase();
+    let mut ids: Vec<Option<usize>> = vec![None; columns.len()];
+    let free = |ids: &[Option<usize>], i: usize| !ids.contains(&Some(i));
+    for (c, column) in columns.iter().enumerate() {
+        ids[c] = (0..compared.len()).find(|&i| free(&ids, i) && compared[i].name == name(column));
+    }
+    for (c, column) in columns.iter().enumerate().filter(|(_, col)| col.kind.is_some()) {
+        if ids[c].is_none() {
+            ids[c] = (0..compared.len()).find(|&i| free(&ids, i) && compared[i].kind == column.kind);
+        }
+    }
+    columns
+        .iter()
+        .zip(ids)
+        .map(|(column, id)| {
+            let id = id.unwrap_or_else(|| {
+                compared.push(Compared { name: name(column), kind: column.kind });
+                compared.len() - 1
+            });
+            id as u32
+        })
+        .collect()
 }
 
 impl Source {
@@ -114,15 +149,18 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         None => None,
     };
     let options = ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter };
-    let selection = Selection {
-        columns: &args.columns,
-        kind: None,
-        vendor: Some(""),
-        vendor_column: None,
-        quiet: args.quiet,
-    };
-    let mut sources = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut compared: Vec<Compared> = Vec::new();
     for path in std::iter::once(&args.file).chain(&args.against) {
+        let first = sources.first().map(|s| s.columns.clone()).unwrap_or_default();
+        let selection = Selection {
+            columns: &args.columns,
+            kind: None,
+            vendor: Some(""),
+            vendor_column: None,
+            quiet: args.quiet,
+            like: &first,
+        };
         let located = super::read::locate(path)?;
         let mut input = Input::open(&located, &options)?;
         let (columns, _) = choose_columns(registry, &mut input, &selection, &located, &options)?;
@@ -131,13 +169,14 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             eprintln!("serialkit: {}: comparing {}", input.name, names.join(", "));
         }
         let names = columns.iter().map(|c| c.name.clone()).collect();
-        sources.push(Source { located, columns, names });
+        let ids = match_columns(&mut compared, &columns);
+        sources.push(Source { located, columns, names, compared: ids });
     }
 
     // Pass 1: identity keys and where they came from.
     let mut finder = Finder::new(args.near);
-    for (c, column) in sources[0].columns.iter().enumerate() {
-        finder.set_alphabet(c as u32, Alphabet::of(column.kind));
+    for (id, column) in compared.iter().enumerate() {
+        finder.set_alphabet(id as u32, Alphabet::of(column.kind));
     }
     let mut origins: Vec<Origin> = Vec::new();
     let mut rows = 0u64;
@@ -164,8 +203,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             for row in &batch {
                 for c in 0..source.columns.len() {
                     let key = keys.next().unwrap_or_default();
-                    // Files compared are laid out alike: the n-th chosen column of each is one column.
-                    finder.add_key(&key, c as u32);
+                    finder.add_key(&key, source.compared[c]);
                     origins.push(Origin { file: f as u16, column: c as u16, row: row.number as u32 });
                 }
             }
