@@ -28,8 +28,8 @@
 //! assert_eq!(groups[0].indexes(), vec![0, 1, 2]);
 //! ```
 
-use crate::Kind;
 use crate::normalize::normalize;
+use crate::{Kind, Options, Registry};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -126,6 +126,85 @@ pub fn identity_key(value: &str) -> String {
         return key;
     }
     normalize(value).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Identity keys of values as a registry reads them: a valid value's key is that of its
+/// normalized form, so `SC02TJ0Q7GVC8` (an Apple serial with the `S` a box label's barcode
+/// adds) and `C02TJ0Q7GVC8` are one unit, and so are `d0:5:9:4:a2:a0` and `D0:05:09:04:A2:A0`.
+///
+/// Decoding takes microseconds, and a value that fits nothing ten or more, so only values
+/// whose normalized form can differ from their plain key are decoded: those with a
+/// one-character group between separators, and those that start with a scanner prefix of
+/// some format. Many serials start with a prefix letter by chance, so in bulk
+/// ([`KeyReader::plain_key`]) those are decoded only once their [`stripped`](KeyReader::stripped)
+/// key turns out to be another value's ([`Finder::has_key`], [`Finder::rekey`]).
+///
+/// ```
+/// use serialkit::{Options, Registry, dupes::KeyReader};
+/// let keys = KeyReader::new(Registry::builtin());
+/// assert_eq!(keys.key("SC02TJ0Q7GVC8", &Options::default()), "C02TJ0Q7GVC8");
+/// assert_eq!(keys.key("d0:5:9:4:a2:a0", &Options::default()), "D0050904A2A0");
+/// assert_eq!(keys.key("5rfd-p01", &Options::default()), "5RFDP01");
+/// ```
+pub struct KeyReader<'r> {
+    registry: &'r Registry,
+    /// Every format's scanner prefixes, upper case.
+    prefixes: Vec<String>,
+}
+
+impl<'r> KeyReader<'r> {
+    /// A reader for the values `registry` decodes.
+    pub fn new(registry: &'r Registry) -> KeyReader<'r> {
+        let mut prefixes: Vec<String> = registry
+            .vendors()
+            .flat_map(|v| &v.formats)
+            .flat_map(|f| &f.scanner_prefixes)
+            .map(|p| p.to_ascii_uppercase())
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        KeyReader { registry, prefixes }
+    }
+
+    /// The identity key of `value` read with `options` (its kind and vendor).
+    pub fn key(&self, value: &str, options: &Options) -> String {
+        let key = self.plain_key(value, || options.clone());
+        match self.stripped(&key) {
+            Some(_) => self.decoded_key(value, options).unwrap_or(key),
+            None => key,
+        }
+    }
+
+    /// The identity key of `value`, decoding it (with the options `options` makes) only when
+    /// it has a one-character group; a value with a scanner prefix keeps its plain key.
+    pub fn plain_key(&self, value: &str, options: impl FnOnce() -> Options) -> String {
+        let key = identity_key(value);
+        if !has_short_group(value) {
+            return key;
+        }
+        self.decoded_key(value, &options()).unwrap_or(key)
+    }
+
+    /// `key` without the scanner prefix it starts with, if it starts with one.
+    pub fn stripped<'k>(&self, key: &'k str) -> Option<&'k str> {
+        self.prefixes.iter().find_map(|p| key.strip_prefix(p.as_str()).filter(|rest| !rest.is_empty()))
+    }
+
+    /// The identity key of `value`'s normalized form, when `value` is valid.
+    pub fn decoded_key(&self, value: &str, options: &Options) -> Option<String> {
+        self.registry.best(value, options).ok().map(|decoded| identity_key(&decoded.normalized))
+    }
+}
+
+/// Whether `value` has a one-character group between `:` or `-` separators (`d0:5:9:…`),
+/// which a MAC address's normalized form pads with a zero.
+fn has_short_group(value: &str) -> bool {
+    let (mut groups, mut short) = (0, false);
+    for group in value.trim().split([':', '-']) {
+        groups += 1;
+        short |= group.len() == 1;
+    }
+    short && groups > 2
 }
 
 /// Folds a look-alike character to the one it is taken for.
@@ -279,6 +358,8 @@ pub struct Finder {
     source_class: Vec<u8>,
     /// For each key: a bit per alphabet of the sources it came from.
     key_classes: Vec<u16>,
+    /// Keys entries were moved from, with the key they were moved to: one unit.
+    aliases: Vec<(u32, u32)>,
 }
 
 impl Finder {
@@ -294,6 +375,7 @@ impl Finder {
             classes: vec![Alphabet::Alphanumeric],
             source_class: Vec::new(),
             key_classes: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
@@ -330,6 +412,33 @@ impl Finder {
         self.entry_key.push(id);
         self.entry_source.push(source);
         (self.entry_key.len() - 1) as u32
+    }
+
+    /// Whether some value added so far has the identity key `key`.
+    pub fn has_key(&self, key: &str) -> bool {
+        self.lookup(hash(0, [key.as_bytes()]), key.as_bytes()).is_some()
+    }
+
+    /// The identity key entry `entry` has (empty for a blank value).
+    pub fn key_of(&self, entry: u32) -> &str {
+        match self.entry_key.get(entry as usize) {
+            Some(&id) if id != u32::MAX => std::str::from_utf8(self.key(id)).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// Gives entry `entry` the identity key `key` in place of the one it was added with: its
+    /// value's normalized form turned out to be another value's key (see [`KeyReader`]). The
+    /// old key stays, so values one typo from the entry's value as written still join it.
+    pub fn rekey(&mut self, entry: u32, key: &str) {
+        let Some(&source) = self.entry_source.get(entry as usize) else { return };
+        let id = self.intern(key.as_bytes());
+        let class = self.source_class.get(source as usize).copied().unwrap_or(0);
+        self.key_classes[id as usize] |= 1 << class;
+        let old = std::mem::replace(&mut self.entry_key[entry as usize], id);
+        if old != u32::MAX && old != id {
+            self.aliases.push((old, id));
+        }
     }
 
     /// Number of entries added.
@@ -378,6 +487,9 @@ impl Finder {
         let keys = self.starts.len() - 1;
         let mut sets = DisjointSets::new(keys);
         let mut links: Vec<(u32, Reason)> = Vec::new();
+        for &(old, new) in &self.aliases {
+            sets.union(old as usize, new as usize);
+        }
         self.link_near(&mut sets, &mut links);
 
         // Entries by root key, kept only for roots with two entries or more: most keys are
@@ -947,6 +1059,22 @@ mod tests {
             groups_in(Alphabet::CheckDigit(Kind::Imei), &imeis, NearKinds::default()),
             vec![vec![0, 1]]
         );
+    }
+
+    #[test]
+    fn an_entry_given_its_normalized_key_is_an_exact_duplicate() {
+        let mut f = Finder::new(NearKinds::default());
+        let scanned = f.add("SC02TJ0Q7GVC8", 0);
+        f.add("C02TJ0Q7GVC8", 0);
+        // One character short of the value as scanned.
+        f.add("SC02TJ0Q7GVC", 0);
+        assert!(f.has_key("C02TJ0Q7GVC8") && !f.has_key("C02TJ0Q7GVC"));
+        f.rekey(scanned, "C02TJ0Q7GVC8");
+        assert_eq!(f.key_of(scanned), "C02TJ0Q7GVC8");
+        let groups = f.finish();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].entries, vec![0, 1, 2]);
+        assert_eq!(groups[0].reasons, vec![Reason::Exact, Reason::MissingOrExtra]);
     }
 
     #[test]

@@ -323,7 +323,9 @@ fn mac_typo(mac: &str, how: usize) -> String {
     match how {
         0 => mac.replacen('0', "O", 1),
         1 => mac.replacen("00:1A", "00:A1", 1),
-        _ => mac.replacen("00:1A", "00:A", 1),
+        // Typed without colons: with them, a one-character group is a MAC address that
+        // dropped a leading zero (00:A:2B… is 00:0A:2B…).
+        _ => mac.replace(':', "").replacen("1A", "A", 1),
     }
 }
 
@@ -433,6 +435,33 @@ fn planted_duplicates_in_100k_rows_are_all_found_and_nothing_else() {
         let s = summary(&out);
         assert_eq!(s["rows"], 100_000);
         assert_eq!(s["groups"], expected.len());
+    }
+}
+
+#[test]
+fn a_scanner_prefix_or_short_mac_groups_are_the_same_unit_exactly() {
+    // C02TJ0Q7GVC8 as an Apple box barcode scans it (with S), and a MAC with dropped zeros.
+    let input = scratch("normalized.csv");
+    std::fs::write(
+        &input,
+        "Serial Number,MAC Address\nC02TJ0Q7GVC8,D0:05:09:04:A2:A0\nSC02TJ0Q7GVC8,d0:5:9:4:a2:a0\n",
+    )
+    .unwrap();
+    let out = serialkit(&["dupes", input.to_str().unwrap(), "--json", "-q"]);
+    let groups: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    for g in &groups {
+        assert_eq!(
+            (&g["reasons"], &g["confidence"]),
+            (&serde_json::json!(["exact"]), &serde_json::json!(1.0))
+        );
+    }
+    let out = serialkit(&["check", input.to_str().unwrap()]);
+    let rows = rows(&out);
+    for column in ["Serial Number", "MAC Address"] {
+        let group = rows[0].iter().position(|h| *h == format!("{column}:duplicate_group")).unwrap();
+        assert_eq!(rows[2][group], "row 2", "{column}");
     }
 }
 

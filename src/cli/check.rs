@@ -8,6 +8,7 @@ use super::columns::{Checked, Selection, choose_columns, destinations};
 use super::read::{Input, Located, ReadOptions, Row};
 use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::dupes::KeyReader;
 use crate::{Decoded, Kind, Options, Problem, Registry};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -159,7 +160,8 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             .collect();
         eprintln!("serialkit: checking {}", list.join(", "));
     }
-    let groups = duplicate_groups(&located, &read_options, &columns)?;
+    let reading = Reading { registry, vendor_column, vendor: args.vendor.as_deref(), strict: args.strict };
+    let groups = duplicate_groups(&located, &read_options, &columns, &reading)?;
     let destinations = destinations(&input);
 
     let mut header = input.header.clone();
@@ -205,20 +207,12 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             let results: Vec<Vec<Outcome>> = batch
                 .par_iter()
                 .map(|row| {
-                    let vendor = vendor_column
-                        .and_then(|i| row.cells.get(i))
-                        .and_then(|name| registry.resolve_vendor(name))
-                        .map(str::to_string)
-                        .or_else(|| args.vendor.clone());
+                    let vendor = reading.vendor(row);
                     columns
                         .iter()
                         .map(|c| {
                             let value = row.cells.get(c.index).map_or("", String::as_str);
-                            // SKUs and asset tags are the organisation's, whoever made the unit.
-                            let own = matches!(c.kind, Some(Kind::Sku | Kind::AssetTag));
-                            let vendor = if own { None } else { vendor.clone() };
-                            let options = Options { vendor, kind: c.kind, strict: args.strict };
-                            outcome(registry, value, &options, &destinations)
+                            outcome(registry, value, &reading.options(vendor, c), &destinations)
                         })
                         .collect()
                 })
@@ -244,6 +238,34 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     }
     let findings = summary.invalid > 0 || summary.duplicate_groups > 0;
     Ok(if findings { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// How to read the checked cells of a row.
+struct Reading<'a> {
+    registry: &'a Registry,
+    /// The column naming each row's manufacturer.
+    vendor_column: Option<usize>,
+    /// `--vendor`, for rows the vendor column does not name a known vendor in.
+    vendor: Option<&'a str>,
+    strict: bool,
+}
+
+impl<'a> Reading<'a> {
+    /// The vendor of `row`.
+    fn vendor(&self, row: &Row) -> Option<&'a str> {
+        let registry = self.registry;
+        let named =
+            self.vendor_column.and_then(|i| row.cells.get(i)).and_then(|name| registry.resolve_vendor(name));
+        named.or(self.vendor)
+    }
+
+    /// The options for `column` of a row of `vendor`.
+    fn options(&self, vendor: Option<&str>, column: &Checked) -> Options {
+        // SKUs and asset tags are the organisation's, whoever made the unit.
+        let own = matches!(column.kind, Some(Kind::Sku | Kind::AssetTag));
+        let vendor = vendor.filter(|_| !own).map(str::to_string);
+        Options { vendor, kind: column.kind, strict: self.strict }
+    }
 }
 
 /// What a checked cell came to.
@@ -454,11 +476,14 @@ fn duplicate_groups(
     located: &Located,
     options: &ReadOptions,
     columns: &[Checked],
+    reading: &Reading,
 ) -> Result<Groups, Failure> {
     let mut input = Input::open(located, options)?;
-    input.only_columns(&columns.iter().map(|c| c.index).collect::<Vec<_>>());
-    let mut first_seen: Vec<HashMap<u64, (u64, u32)>> = vec![HashMap::new(); columns.len()];
-    let mut keys = Vec::new();
+    let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
+    input.only_columns(&read);
+    let keys_of = KeyReader::new(reading.registry);
+    let mut seen = Seen { first: vec![HashMap::new(); columns.len()], keys: Vec::new() };
+    let mut prefixed = Vec::new();
     let mut width = 0;
     loop {
         let batch = input.next_batch(BATCH)?;
@@ -466,28 +491,37 @@ fn duplicate_groups(
             break;
         }
         width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
-        let hashed: Vec<u64> = batch
+        let hashed: Vec<(u64, Option<Prefixed>)> = batch
             .par_iter()
             .flat_map_iter(|row| {
-                columns
-                    .iter()
-                    .map(|column| identity_hash(row.cells.get(column.index).map_or("", String::as_str)))
+                columns.iter().map(|column| {
+                    let value = row.cells.get(column.index).map_or("", String::as_str);
+                    let key = keys_of.plain_key(value, || reading.options(reading.vendor(row), column));
+                    let hash = identity_hash(&key);
+                    let vendor = reading.vendor(row);
+                    (
+                        hash,
+                        keys_of.stripped(&key).is_some().then_some(Prefixed { cell: 0, row: 0, key, vendor }),
+                    )
+                })
             })
             .collect();
-        for (i, key) in hashed.into_iter().enumerate() {
-            let c = i % columns.len();
-            if key != 0 {
-                let entry = first_seen[c].entry(key).or_insert((batch[i / columns.len()].number, 0));
-                entry.1 += 1;
+        for (i, (key, prefix)) in hashed.into_iter().enumerate() {
+            let row = batch[i / columns.len()].number;
+            if let Some(cell) = prefix {
+                prefixed.push(Prefixed { cell: seen.keys.len(), row, ..cell });
             }
-            keys.push(key);
+            seen.add(i % columns.len(), key, row);
         }
     }
-    let mut ids = Vec::with_capacity(keys.len());
+    for cell in prefixed {
+        let column = &columns[cell.cell % columns.len()];
+        cell.rekey(&mut seen, &keys_of, &reading.options(cell.vendor, column));
+    }
+    let mut ids = Vec::with_capacity(seen.keys.len());
     let (mut groups, mut rows) = (0, 0);
-    for (i, key) in keys.iter().enumerate() {
-        let c = i % columns.len();
-        match first_seen[c].get(key) {
+    for (i, key) in seen.keys.iter().enumerate() {
+        match seen.first[i % columns.len()].get(key) {
             Some(&(first, n)) if *key != 0 && n > 1 => {
                 ids.push(first);
                 rows += 1;
@@ -495,16 +529,70 @@ fn duplicate_groups(
             _ => ids.push(0),
         }
     }
-    for seen in &first_seen {
-        groups += seen.values().filter(|(_, n)| *n > 1).count() as u64;
+    for first in &seen.first {
+        groups += first.values().filter(|(_, n)| *n > 1).count() as u64;
     }
     Ok(Groups { ids, groups, rows, width })
 }
 
-/// A 64-bit FNV-1a hash of the value's identity key (letters and digits, upper-cased); 0 for a
-/// value with none.
-fn identity_hash(value: &str) -> u64 {
-    let key = crate::dupes::identity_key(value);
+/// The identity-key hash of every checked cell (row by row, column by column) and, per
+/// column, the first row and the count of each hash.
+struct Seen {
+    first: Vec<HashMap<u64, (u64, u32)>>,
+    keys: Vec<u64>,
+}
+
+impl Seen {
+    /// The next cell, of `column` in `row`.
+    fn add(&mut self, column: usize, key: u64, row: u64) {
+        self.count(column, key, row);
+        self.keys.push(key);
+    }
+
+    fn count(&mut self, column: usize, key: u64, row: u64) {
+        if key != 0 {
+            let entry = self.first[column].entry(key).or_insert((row, 0));
+            entry.0 = entry.0.min(row);
+            entry.1 += 1;
+        }
+    }
+}
+
+/// A cell whose key starts with a scanner prefix: decoded after the first pass, and only
+/// when its key without the prefix is another cell's, as decoding every value that starts
+/// with an `S` by chance would cost more than the rest of the pass.
+struct Prefixed<'a> {
+    cell: usize,
+    row: u64,
+    key: String,
+    vendor: Option<&'a str>,
+}
+
+impl Prefixed<'_> {
+    /// Moves the cell to the key of its normalized form, when another cell has that key.
+    fn rekey(&self, seen: &mut Seen, keys_of: &KeyReader, options: &Options) {
+        let column = self.cell % seen.first.len();
+        let stripped = keys_of.stripped(&self.key).map_or(0, identity_hash);
+        if !seen.first[column].contains_key(&stripped) {
+            return;
+        }
+        let Some(decoded) = keys_of.decoded_key(&self.key, options).map(|k| identity_hash(&k)) else {
+            return;
+        };
+        let old = seen.keys[self.cell];
+        if decoded == old {
+            return;
+        }
+        if let Some(entry) = seen.first[column].get_mut(&old) {
+            entry.1 -= 1;
+        }
+        seen.count(column, decoded, self.row);
+        seen.keys[self.cell] = decoded;
+    }
+}
+
+/// A 64-bit FNV-1a hash of an identity key; 0 for an empty one.
+fn identity_hash(key: &str) -> u64 {
     if key.is_empty() {
         return 0;
     }

@@ -8,8 +8,8 @@ use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns};
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
-use crate::dupes::{Alphabet, Finder, NearKinds, Reason, identity_key};
-use crate::{Kind, Registry};
+use crate::dupes::{Alphabet, Finder, KeyReader, NearKinds, Reason};
+use crate::{Kind, Options, Registry};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
@@ -77,6 +77,21 @@ fn parse_near(s: &str) -> Result<NearKinds, String> {
         }
     }
     Ok(near)
+}
+
+/// Gives each entry with a scanner prefix the key of its normalized form, when its key
+/// without the prefix is another value's: only then is it worth decoding.
+fn rekey_prefixed(finder: &mut Finder, keys_of: &KeyReader, prefixed: &[(u32, Option<Kind>)]) {
+    for &(entry, kind) in prefixed {
+        let key = finder.key_of(entry).to_string();
+        if !keys_of.stripped(&key).is_some_and(|rest| finder.has_key(rest)) {
+            continue;
+        }
+        let options = Options { kind, ..Options::default() };
+        if let Some(decoded) = keys_of.decoded_key(&key, &options).filter(|k| *k != key) {
+            finder.rekey(entry, &decoded);
+        }
+    }
 }
 
 /// Where an entry came from.
@@ -174,11 +189,14 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     }
 
     // Pass 1: identity keys and where they came from.
+    let keys_of = KeyReader::new(registry);
     let mut finder = Finder::new(args.near);
     for (id, column) in compared.iter().enumerate() {
         finder.set_alphabet(id as u32, Alphabet::of(column.kind));
     }
     let mut origins: Vec<Origin> = Vec::new();
+    // Entries whose key starts with a scanner prefix, with their column's kind.
+    let mut prefixed: Vec<(u32, Option<Kind>)> = Vec::new();
     let mut rows = 0u64;
     for (f, source) in sources.iter().enumerate() {
         let mut input = source.open(&options)?;
@@ -193,23 +211,27 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             let keys: Vec<String> = batch
                 .par_iter()
                 .flat_map_iter(|row| {
-                    source
-                        .columns
-                        .iter()
-                        .map(|c| identity_key(row.cells.get(c.index).map_or("", String::as_str)))
+                    source.columns.iter().map(|c| {
+                        let value = row.cells.get(c.index).map_or("", String::as_str);
+                        keys_of.plain_key(value, || Options { kind: c.kind, ..Options::default() })
+                    })
                 })
                 .collect();
             let mut keys = keys.into_iter();
             for row in &batch {
                 for c in 0..source.columns.len() {
                     let key = keys.next().unwrap_or_default();
-                    finder.add_key(&key, source.compared[c]);
+                    let entry = finder.add_key(&key, source.compared[c]);
+                    if keys_of.stripped(&key).is_some() {
+                        prefixed.push((entry, source.columns[c].kind));
+                    }
                     origins.push(Origin { file: f as u16, column: c as u16, row: row.number as u32 });
                 }
             }
         }
         input.print_warnings();
     }
+    rekey_prefixed(&mut finder, &keys_of, &prefixed);
     let mut groups = finder.finish();
     if !args.against.is_empty() {
         // Intake against inventory: only groups that involve the intake file.
