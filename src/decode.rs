@@ -863,7 +863,7 @@ impl Registry {
 }
 
 /// A kind in words, with its article: "a serial", "an IMEI".
-fn kind_noun(kind: Kind) -> &'static str {
+pub(crate) fn kind_noun(kind: Kind) -> &'static str {
     match kind {
         Kind::Serial => "a serial",
         Kind::Model => "a model number",

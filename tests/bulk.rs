@@ -82,9 +82,12 @@ fn a_value_of_another_kind_in_the_serial_column_is_in_the_wrong_field() {
         findings(&rows, "Serial Number"),
         [
             pair("", ""),
-            pair("a MAC address, not a serial", "move it to the 'MAC Address' column"),
-            pair("an IMEI, not a serial", "move it to the 'IMEI' column"),
-            pair("a model number, not a serial", "move it to the 'Model' column"),
+            pair("a MAC address, not a serial (characters 1-17)", "move it to the 'MAC Address' column"),
+            pair("an IMEI, not a serial (characters 1-15)", "move it to the 'IMEI' column"),
+            pair(
+                "an Apple model or part number (apple-part), not a serial (characters 1-9)",
+                "move it to the 'Model' column"
+            ),
             pair(
                 "'O' cannot appear in plant (character 2)",
                 "closest format: apple-12 (Apple); Apple serials never contain O — did you mean 0?"
@@ -93,13 +96,22 @@ fn a_value_of_another_kind_in_the_serial_column_is_in_the_wrong_field() {
     );
     assert_eq!(
         findings(&rows, "MAC Address")[4],
-        pair("a serial, not a MAC address", "move it to the 'Serial Number' column")
+        pair(
+            "an Apple serial (apple-12), not a MAC address (characters 1-12)",
+            "move it to the 'Serial Number' column"
+        )
     );
     let kind = rows[0].iter().position(|h| h == "Serial Number:kind").unwrap();
     let valid = rows[0].iter().position(|h| h == "Serial Number:valid").unwrap();
     assert_eq!((rows[2][valid].as_str(), rows[2][kind].as_str()), ("false", "mac"), "what the value is");
     let out = serialkit(&["check", &data("wrong-field.csv"), "--summary", "json", "-q"]);
     assert_eq!(summary(&out)["by_reason"]["wrong-kind"], 4);
+    // With the row's vendor named, a MAC address pasted in is still one.
+    let out = serialkit(&["check", &data("wrong-field.csv"), "--vendor", "dell", "-c", "Serial Number"]);
+    let rows = self::rows(&out);
+    let error = rows[0].iter().position(|h| h == "error").unwrap();
+    assert_eq!(rows[2][error], "a MAC address, not a serial (characters 1-17)");
+    assert_eq!(rows[2][error + 1], "move it to the 'MAC Address' column");
 }
 
 #[test]
@@ -117,11 +129,23 @@ fn asset_tag_columns_are_checked_when_rule_files_define_asset_tags() {
     let pair = |e: &str, h: &str| (e.to_string(), h.to_string());
     assert_eq!(
         findings(&rows, "Asset Tag"),
-        [pair("", ""), pair("a serial, not an asset tag", "move it to the 'Serial Number' column")]
+        [
+            pair("", ""),
+            pair(
+                "an Apple serial (apple-12), not an asset tag (characters 1-12)",
+                "move it to the 'Serial Number' column"
+            )
+        ]
     );
     assert_eq!(
         findings(&rows, "Serial Number"),
-        [pair("", ""), pair("an asset tag, not a serial", "move it to the 'Asset Tag' column")]
+        [
+            pair("", ""),
+            pair(
+                "an Example Corp asset tags asset tag (asset-tags-it), not a serial (characters 1-13)",
+                "move it to the 'Asset Tag' column"
+            )
+        ]
     );
     // Without rules for them, asset tags are not checked.
     let out = serialkit(&["check", input.to_str().unwrap(), "--summary", "json", "-q"]);

@@ -8,8 +8,9 @@ use super::columns::{Checked, Selection, choose_columns, destinations};
 use super::read::{Input, Located, ReadOptions, Row};
 use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::decode::kind_noun;
 use crate::dupes::KeyReader;
-use crate::{Decoded, Kind, Options, Problem, Registry};
+use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, IsTerminal};
@@ -272,88 +273,64 @@ impl<'a> Reading<'a> {
 enum Outcome {
     /// Valid as the column's kind.
     Valid(Decoded),
-    /// Wrong as it stands.
-    Invalid(Problem),
-    /// Not the column's kind but a valid value of another kind (a MAC address in the serial
-    /// column): `found` is what it is.
-    WrongKind { found: Decoded, message: String, hint: String },
+    /// Wrong as it stands; `found` is what it is when it is a value of another kind (a MAC
+    /// address in the serial column).
+    Invalid { problem: Problem, found: Option<Decoded> },
 }
 
 impl Outcome {
     fn decoded(&self) -> Option<&Decoded> {
         match self {
             Outcome::Valid(d) => Some(d),
-            _ => None,
+            Outcome::Invalid { .. } => None,
         }
     }
 }
 
-/// Other readings less sure than this do not make a value the wrong kind: the problem with
-/// it as the column's kind is then the better explanation. A MAC address without separators
-/// reads at 0.5, an IMEI at 0.9; loose model-number patterns (ten letters and digits) below.
+/// With a vendor named, readings of standard kinds less sure than this do not make a value
+/// the wrong kind (a MAC address without separators reads at 0.5, an IMEI at 0.9).
 const WRONG_KIND_CONFIDENCE: f64 = 0.5;
 
-/// Checks `value` as `options` say; a value that fails as the column's kind is looked at once
-/// more as any kind, to tell "wrong field" from "mistyped".
+/// Checks `value` as `options` say. A value of another kind gets the column it belongs in as
+/// its hint ("move it to the 'MAC Address' column").
 fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[(Kind, String)]) -> Outcome {
     let problem = match registry.best(value, options) {
         Ok(decoded) => return Outcome::Valid(decoded),
         Err(problem) => problem,
     };
-    let Some(expected) = options.kind.filter(|_| !value.trim().is_empty()) else {
-        return Outcome::Invalid(problem);
+    let Some(wanted) = options.kind.filter(|_| !value.trim().is_empty()) else {
+        return Outcome::Invalid { problem, found: None };
     };
-    let any = Options { strict: options.strict, ..Options::default() };
-    let row_vendor = options.vendor.as_deref().and_then(|v| registry.resolve_vendor(v));
-    // A vendor's model number or serial counts only when it is the row's vendor's (a loose
-    // pattern of another vendor fits many mistyped serials), or, with no vendor known, when
-    // the reading is sure enough; MAC addresses, IMEIs and the like belong to no vendor.
-    let plausible = |found: &Decoded| match row_vendor {
-        Some(vendor) if !found.kind.is_standard() => found.vendor == vendor,
-        _ => found.confidence >= WRONG_KIND_CONFIDENCE,
+    let found = if problem.kind() == ProblemKind::WrongKind {
+        // What the library found the value to be, for the appended columns and the hint.
+        registry.best(value, &Options { kind: None, ..options.clone() }).ok()
+    } else if options.vendor.is_some() && !wanted.is_standard() {
+        // With a vendor named only its formats are tried: a MAC address or an IMEI pasted
+        // into a row of that vendor is one all the same.
+        let any = Options { strict: options.strict, ..Options::default() };
+        let found = registry.best(value, &any).ok();
+        found.filter(|f| f.kind.is_standard() && f.confidence >= WRONG_KIND_CONFIDENCE)
+    } else {
+        None
     };
-    match registry.best(value, &any) {
-        Ok(found) if !same_family(found.kind, expected) && plausible(&found) => {
-            let (article, noun) = kind_noun(found.kind);
-            let (expected_article, expected_noun) = kind_noun(expected);
-            let message = format!("{article} {noun}, not {expected_article} {expected_noun}");
-            let hint = match destinations.iter().find(|(k, _)| *k == found.kind) {
-                Some((_, column)) => format!("move it to the '{column}' column"),
-                None => format!("move it to {article} {noun} column"),
-            };
-            Outcome::WrongKind { found, message, hint }
-        }
-        _ => Outcome::Invalid(problem),
-    }
-}
-
-/// Kinds one value can be read as both (an IMEI and its IMEISV, a GTIN-13 and an ISBN-13):
-/// one of them in the other's column is not a value in the wrong field.
-fn same_family(a: Kind, b: Kind) -> bool {
-    let family = |k| match k {
-        Kind::Imei | Kind::Imeisv => 1,
-        Kind::Gtin | Kind::Isbn => 2,
-        _ => 0,
+    let Some(found) = found else {
+        return Outcome::Invalid { problem, found: None };
     };
-    a == b || (family(a) != 0 && family(a) == family(b))
-}
-
-/// How a person names a kind, with its article.
-fn kind_noun(kind: Kind) -> (&'static str, &'static str) {
-    match kind {
-        Kind::Serial => ("a", "serial"),
-        Kind::Model => ("a", "model number"),
-        Kind::Sku => ("an", "SKU"),
-        Kind::AssetTag => ("an", "asset tag"),
-        Kind::Mac => ("a", "MAC address"),
-        Kind::Imei => ("an", "IMEI"),
-        Kind::Imeisv => ("an", "IMEISV"),
-        Kind::Meid => ("a", "MEID"),
-        Kind::Iccid => ("an", "ICCID"),
-        Kind::Gtin => ("a", "GTIN"),
-        Kind::Isbn => ("an", "ISBN"),
-        Kind::Gs1 => ("a", "GS1 element string"),
-    }
+    let destination = destinations.iter().find(|(kind, _)| *kind == found.kind);
+    let hint = match (destination, problem.hint()) {
+        (Some((_, column)), _) => format!("move it to the '{column}' column"),
+        (None, Some(hint)) => hint.to_string(),
+        (None, None) => format!("move it to {} column", kind_noun(found.kind)),
+    };
+    let problem = match problem.kind() {
+        ProblemKind::WrongKind => problem,
+        _ => Problem::new(
+            ProblemKind::WrongKind,
+            Span::new(0, value.chars().count()),
+            format!("{}, not {}", kind_noun(found.kind), kind_noun(wanted)),
+        ),
+    };
+    Outcome::Invalid { problem: problem.with_hint(hint), found: Some(found) }
 }
 
 /// The columns appended for each checked column.
@@ -399,8 +376,9 @@ fn write_row(
         }
         let (reason, error, hint) = match report {
             Outcome::Valid(_) => ("", String::new(), ""),
-            Outcome::Invalid(e) => (e.kind().as_str(), error_text(e), e.hint().unwrap_or_default()),
-            Outcome::WrongKind { message, hint, .. } => ("wrong-kind", message.clone(), hint.as_str()),
+            Outcome::Invalid { problem, .. } => {
+                (problem.kind().as_str(), error_text(problem), problem.hint().unwrap_or_default())
+            }
         };
         if !reason.is_empty() {
             summary.invalid += 1;
@@ -411,8 +389,8 @@ fn write_row(
         }
         // What the value is: its reading as the column's kind, or as the kind it turned out to be.
         let shown = match report {
-            Outcome::Valid(d) | Outcome::WrongKind { found: d, .. } => Some(d),
-            Outcome::Invalid(_) => None,
+            Outcome::Valid(d) => Some(d),
+            Outcome::Invalid { found, .. } => found.as_ref(),
         };
         let field = |key: &str| decoded.and_then(|d| d.fields.get(key)).map(|v| v.to_string());
         extra.extend([
