@@ -264,6 +264,44 @@ fn a_sheet_that_starts_at_b3_keeps_its_row_and_column_numbers() {
 }
 
 #[test]
+fn ndjson_keeps_column_order_every_value_and_real_booleans() {
+    let input = scratch("for-ndjson.csv");
+    std::fs::write(&input, "Serial Number,row,Notes,Notes\nC02TJ0Q7GVC8,7,a,b\nCO2TJ0Q7GVC8,8,c,d\n,9,e,f\n")
+        .unwrap();
+    let output = scratch("checked.ndjson");
+    let out = serialkit(&[
+        "check",
+        input.to_str().unwrap(),
+        "-c",
+        "Serial Number",
+        "-o",
+        output.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&output).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    // Keys in column order, made unique: the row number keeps `row`.
+    let keys = [
+        "\"row\":2",
+        "\"Serial Number\":",
+        "\"row (2)\":\"7\"",
+        "\"Notes\":\"a\"",
+        "\"Notes (2)\":\"b\"",
+        "\"valid\":true",
+    ];
+    let at: Vec<usize> =
+        keys.iter().map(|k| lines[0].find(k).unwrap_or_else(|| panic!("{k} in {}", lines[0]))).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", lines[0]);
+    let rows: Vec<serde_json::Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows[1]["valid"], false);
+    assert_eq!(rows[2]["valid"], serde_json::Value::Null, "a blank cell is neither");
+    assert_eq!(rows[2]["row"], 4);
+    assert_eq!(rows[2]["row (2)"], "9");
+}
+
+#[test]
 fn fix_writes_normalized_values_only_where_valid() {
     let input = scratch("to-fix.csv");
     std::fs::write(&input, "Serial Number\n c02tj0q7gvc8 \nCO2TJ0Q7GVC8\nSC02XGBVDJG5H\n").unwrap();

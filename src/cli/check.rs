@@ -177,9 +177,9 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let format = args.format.unwrap_or_else(|| Format::from_path(args.output.as_deref()));
     let quiet_rows = args.output.is_none() && args.summary == SummaryFormat::Json;
     let mut out = Output::create(args.output.as_deref(), format, quiet_rows)?;
-    if input.has_header {
-        out.header(&header)?;
-    }
+    // `valid`, the first appended field of each checked column, is true or false.
+    let booleans: Vec<usize> = (0..columns.len()).map(|c| width + c * FIELDS.len()).collect();
+    out.header(&header, &booleans, input.has_header)?;
     let mut summary = Summary {
         columns: columns.iter().map(|c| c.name.clone()).collect(),
         duplicate_groups: groups.groups,

@@ -27,7 +27,7 @@ impl Format {
 enum Sink {
     Csv(Box<csv::Writer<Box<dyn Write>>>),
     Xlsx { workbook: Box<rust_xlsxwriter::Workbook>, path: PathBuf, row: u32 },
-    Ndjson { out: Box<dyn Write>, header: Vec<String> },
+    Ndjson { out: Box<dyn Write>, keys: Vec<String>, booleans: Vec<bool> },
     Nothing,
 }
 
@@ -63,7 +63,7 @@ impl Output {
         };
         let sink = match format {
             Format::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().flexible(true).from_writer(open()?))),
-            Format::Ndjson => Sink::Ndjson { out: open()?, header: Vec::new() },
+            Format::Ndjson => Sink::Ndjson { out: open()?, keys: Vec::new(), booleans: Vec::new() },
             Format::Xlsx => {
                 let Some(path) = path else {
                     return Err("XLSX output needs a file: add --output FILE.xlsx".into());
@@ -76,32 +76,25 @@ impl Output {
         Ok(Output { sink })
     }
 
-    /// Writes the header row.
-    pub fn header(&mut self, header: &[String]) -> io::Result<()> {
+    /// Names the columns: `header` is written as the first row when `write` is set (a file
+    /// read with a header). In NDJSON the names are the keys, made unique; columns listed in
+    /// `booleans` hold `true`/`false` (or nothing) and are written as JSON booleans (or null).
+    pub fn header(&mut self, header: &[String], booleans: &[usize], write: bool) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Ndjson { header: h, .. } => {
-                *h = header.to_vec();
+            Sink::Ndjson { keys, booleans: flags, .. } => {
+                *keys = unique_keys(header);
+                *flags = (0..header.len()).map(|i| booleans.contains(&i)).collect();
                 Ok(())
             }
-            _ => self.cells(0, header.iter().map(String::as_str)),
+            _ if write => self.cells(0, header.iter().map(String::as_str)),
+            _ => Ok(()),
         }
     }
 
     /// Writes one row: its own cells, then the appended ones.
     pub fn row(&mut self, number: u64, cells: &[String], extra: &[String]) -> io::Result<()> {
-        if let Sink::Ndjson { out, header } = &mut self.sink {
-            let mut object = serde_json::Map::new();
-            object.insert("row".into(), number.into());
-            for (i, value) in cells.iter().chain(extra).enumerate() {
-                let key = header
-                    .get(i)
-                    .filter(|h| !h.is_empty())
-                    .cloned()
-                    .unwrap_or_else(|| format!("column {}", i + 1));
-                object.insert(key, value.as_str().into());
-            }
-            serde_json::to_writer(&mut *out, &object).map_err(io::Error::other)?;
-            return writeln!(out);
+        if let Sink::Ndjson { out, keys, booleans } = &mut self.sink {
+            return write_object(out, number, cells.iter().chain(extra), keys, booleans);
         }
         self.cells(number, cells.iter().chain(extra).map(String::as_str))
     }
@@ -133,6 +126,53 @@ impl Output {
             Sink::Nothing => Ok(()),
         }
     }
+}
+
+/// The NDJSON key of each column: its header name (`column N` when it has none), with ` (2)`,
+/// ` (3)` … added where a name repeats, or is `row`, the key of the row number.
+fn unique_keys(header: &[String]) -> Vec<String> {
+    let mut used: Vec<String> = vec!["row".into()];
+    for (i, name) in header.iter().enumerate() {
+        let name = if name.trim().is_empty() { format!("column {}", i + 1) } else { name.clone() };
+        let key = (1..)
+            .map(|n| if n == 1 { name.clone() } else { format!("{name} ({n})") })
+            .find(|k| !used.contains(k))
+            .unwrap_or_default();
+        used.push(key);
+    }
+    used.split_off(1)
+}
+
+/// One row as a JSON object: `row` first, then the cells in column order.
+fn write_object<'a>(
+    out: &mut dyn Write,
+    number: u64,
+    cells: impl Iterator<Item = &'a String>,
+    keys: &[String],
+    booleans: &[bool],
+) -> io::Result<()> {
+    write!(out, "{{\"row\":{number}")?;
+    for (i, value) in cells.enumerate() {
+        let fallback;
+        let key = match keys.get(i) {
+            Some(key) => key,
+            None => {
+                // A cell past the header's last column (a ragged row).
+                fallback = format!("column {}", i + 1);
+                &fallback
+            }
+        };
+        out.write_all(b",")?;
+        serde_json::to_writer(&mut *out, key).map_err(io::Error::other)?;
+        out.write_all(b":")?;
+        match (booleans.get(i).copied().unwrap_or(false), value.as_str()) {
+            (true, "true") => out.write_all(b"true")?,
+            (true, "false") => out.write_all(b"false")?,
+            (true, "") => out.write_all(b"null")?,
+            _ => serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?,
+        }
+    }
+    out.write_all(b"}\n")
 }
 
 fn csv_io(e: csv::Error) -> io::Error {
