@@ -187,9 +187,21 @@ fn empty_cells_are_blank_not_invalid() {
 fn non_utf8_bytes_are_reported_not_fatal() {
     let out = serialkit(&["check", &data("non-utf8.csv"), "-c", "Serial Number"]);
     assert_eq!(out.status.code(), Some(0));
-    let rows = rows(&out);
+    let rows: Vec<csv::ByteRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&out.stdout[..])
+        .byte_records()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows[1][1], "Jos\u{FFFD}");
+    // The Latin-1 bytes go back out as they came in.
+    assert_eq!((&rows[1][1], &rows[2][1]), (&b"Jos\xE9"[..], &b"M\xFCller"[..]));
+    assert_eq!(&rows[1][2], b"true");
+    // NDJSON has to be UTF-8: there the bad bytes are U+FFFD.
+    let out = serialkit(&["check", &data("non-utf8.csv"), "-c", "Serial Number", "--format", "ndjson"]);
+    let first: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(first["Owner"], "Jos\u{FFFD}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("non-utf8.csv: row 2, column Owner: not valid UTF-8"), "{stderr}");
     assert!(stderr.contains("non-utf8.csv: row 3, column Owner: not valid UTF-8"), "{stderr}");

@@ -371,6 +371,7 @@ fn write_row(
             *summary.by_kind.entry(d.kind.as_str().to_string()).or_default() += 1;
             if fix && row.cells[column.index] != d.normalized {
                 row.cells[column.index] = d.normalized.clone();
+                row.raw.retain(|(at, _)| *at != column.index);
                 summary.fixed += 1;
             }
         }
@@ -405,7 +406,7 @@ fn write_row(
             if group > 0 { format!("row {group}") } else { String::new() },
         ]);
     }
-    out.row(row.number, &row.cells, &extra)
+    out.row(row.number, &row.cells, &row.raw, &extra)
 }
 
 /// A problem's message with the characters it is about, counted from 1 as a person would.

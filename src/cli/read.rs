@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 pub struct Row {
     pub number: u64,
     pub cells: Vec<String>,
+    /// The bytes of the cells that are not valid UTF-8 (their `cells` text has U+FFFD in
+    /// their place), by column: written back as they were.
+    pub raw: Vec<(usize, Vec<u8>)>,
 }
 
 /// A problem with the input that does not stop the run: reported with file, row and column.
@@ -202,6 +205,7 @@ impl Input {
 
     fn next_row(&mut self) -> Result<Option<Row>, String> {
         let number = self.next_number;
+        let mut raw = Vec::new();
         let cells = match &mut self.rows {
             Rows::Sheet(rows) => match rows.next() {
                 Some(cells) => cells,
@@ -258,9 +262,13 @@ impl Input {
                             self.warnings.push(Warning {
                                 row: number,
                                 column: Some(i),
-                                message: "not valid UTF-8; the bad bytes were replaced with U+FFFD".into(),
+                                message:
+                                    "not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV \
+                                          unchanged"
+                                        .into(),
                             });
                             cells.push(String::from_utf8_lossy(field).into_owned());
+                            raw.push((i, field.to_vec()));
                         }
                     }
                 }
@@ -290,8 +298,13 @@ impl Input {
                         *first = rest.to_string();
                     }
                 }
+                if let Some((0, bytes)) = raw.first_mut() {
+                    if bytes.starts_with(b"\xEF\xBB\xBF") {
+                        bytes.drain(..3);
+                    }
+                }
             }
-            Row { number, cells }
+            Row { number, cells, raw }
         }))
     }
 

@@ -39,10 +39,16 @@ pub struct Output {
 /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return at
 /// the start) gets a leading apostrophe, as OWASP recommends for CSV injection.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
+    if runs_as_formula(cell.as_bytes()) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// [`neutralize`] for a cell's bytes as read (not UTF-8).
+fn neutralize_bytes(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if runs_as_formula(cell) { [b"'", cell].concat().into() } else { cell.into() }
+}
+
+fn runs_as_formula(cell: &[u8]) -> bool {
+    matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
 impl Output {
@@ -91,12 +97,32 @@ impl Output {
         }
     }
 
-    /// Writes one row: its own cells, then the appended ones.
-    pub fn row(&mut self, number: u64, cells: &[String], extra: &[String]) -> io::Result<()> {
-        if let Sink::Ndjson { out, keys, booleans } = &mut self.sink {
-            return write_object(out, number, cells.iter().chain(extra), keys, booleans);
+    /// Writes one row: its own cells, then the appended ones. CSV gets the bytes in `raw` (the
+    /// cells that were not UTF-8, by column) in place of those cells' text.
+    pub fn row(
+        &mut self,
+        number: u64,
+        cells: &[String],
+        raw: &[(usize, Vec<u8>)],
+        extra: &[String],
+    ) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Ndjson { out, keys, booleans } => {
+                write_object(out, number, cells.iter().chain(extra), keys, booleans)
+            }
+            Sink::Csv(w) if !raw.is_empty() => {
+                let text = cells.iter().chain(extra).map(|c| neutralize_bytes(c.as_bytes()));
+                let record: Vec<std::borrow::Cow<[u8]>> = text
+                    .enumerate()
+                    .map(|(i, cell)| match raw.iter().find(|(at, _)| *at == i) {
+                        Some((_, bytes)) => neutralize_bytes(bytes),
+                        None => cell,
+                    })
+                    .collect();
+                w.write_record(&record).map_err(csv_io)
+            }
+            _ => self.cells(number, cells.iter().chain(extra).map(String::as_str)),
         }
-        self.cells(number, cells.iter().chain(extra).map(String::as_str))
     }
 
     fn cells<'a>(&mut self, _number: u64, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
@@ -179,5 +205,18 @@ fn csv_io(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_would_run_as_formulas_get_an_apostrophe() {
+        assert_eq!(neutralize("=1+1"), "'=1+1");
+        assert_eq!(neutralize("C02TJ0Q7GVC8"), "C02TJ0Q7GVC8");
+        assert_eq!(&*neutralize_bytes(b"@Jos\xE9"), b"'@Jos\xE9");
+        assert_eq!(&*neutralize_bytes(b"Jos\xE9"), b"Jos\xE9");
     }
 }
