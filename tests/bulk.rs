@@ -153,6 +153,32 @@ fn asset_tag_columns_are_checked_when_rule_files_define_asset_tags() {
 }
 
 #[test]
+fn a_broken_file_structure_is_a_finding_even_when_every_value_is_valid() {
+    let unclosed = scratch("unclosed.csv");
+    std::fs::write(&unclosed, "Serial Number,Notes\nC02TJ0Q7GVC8,\"ok\nW8023204AGY,fine\n").unwrap();
+    let ragged = scratch("short-row.csv");
+    std::fs::write(&ragged, "Serial Number,Notes\nC02TJ0Q7GVC8\nW8023204AGY,ok\n").unwrap();
+    for (file, warning) in [
+        (&unclosed, "unclosed.csv: row 2, column Notes: a quote opened in this cell is never closed"),
+        (&ragged, "short-row.csv: row 2: row has 1 fields, the header has 2; kept as it is"),
+    ] {
+        for command in ["check", "dupes"] {
+            let out = serialkit(&[command, file.to_str().unwrap(), "-c", "Serial Number"]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+            assert!(stderr.contains(warning), "{command}: {stderr}");
+        }
+    }
+    let out = serialkit(&["check", unclosed.to_str().unwrap(), "--summary", "json", "-q"]);
+    let s = summary(&out);
+    assert_eq!(
+        (s["rows"].as_u64(), s["invalid"].as_u64()),
+        (Some(1), Some(0)),
+        "the rest of the file is one cell"
+    );
+}
+
+#[test]
 fn bom_semicolons_and_crlf() {
     let out = serialkit(&["check", &data("bom-crlf.csv"), "--summary", "json", "-q"]);
     let s = summary(&out);

@@ -237,7 +237,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         SummaryFormat::Text if !args.quiet => print_summary(&summary),
         SummaryFormat::Text => {}
     }
-    let findings = summary.invalid > 0 || summary.duplicate_groups > 0;
+    let findings = summary.invalid > 0 || summary.duplicate_groups > 0 || input.structural > 0;
     Ok(if findings { EXIT_FINDINGS } else { EXIT_OK })
 }
 

@@ -198,6 +198,8 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // Entries whose key starts with a scanner prefix, with their column's kind.
     let mut prefixed: Vec<(u32, Option<Kind>)> = Vec::new();
     let mut rows = 0u64;
+    // A file whose structure is broken (ragged rows, an unclosed quote) is a finding.
+    let mut broken = false;
     for (f, source) in sources.iter().enumerate() {
         let mut input = source.open(&options)?;
         loop {
@@ -230,6 +232,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             }
         }
         input.print_warnings();
+        broken |= input.structural > 0;
     }
     rekey_prefixed(&mut finder, &keys_of, &prefixed);
     let mut groups = finder.finish();
@@ -351,5 +354,5 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
         Summary::Text => {}
     }
-    Ok(if groups.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(if groups.is_empty() && !broken { EXIT_OK } else { EXIT_FINDINGS })
 }

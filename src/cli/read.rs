@@ -37,6 +37,9 @@ pub struct Input {
     first_number: u64,
     next_number: u64,
     pub warnings: Vec<Warning>,
+    /// How many of the warnings say the file's structure is broken (a row of the wrong width,
+    /// a quote never closed): its rows may not be what they seem, which is a finding.
+    pub structural: usize,
     /// Field count of the header (or first row), to report ragged rows.
     width: usize,
     /// When set, only these columns are read (the others come back empty): passes that need
@@ -138,6 +141,7 @@ impl Input {
             first_number,
             next_number: first_number,
             warnings: Vec::new(),
+            structural: 0,
             width: 0,
             only: None,
             open_quote: None,
@@ -280,6 +284,7 @@ impl Input {
         if first && self.width == 0 {
             self.width = cells.len();
         } else if cells.len() != self.width && self.width > 0 {
+            self.structural += 1;
             self.warnings.push(Warning {
                 row: number,
                 column: None,
@@ -314,6 +319,7 @@ impl Input {
             return;
         }
         if let Some((row, column)) = self.open_quote.take().filter(|_| !self.ends_quoted) {
+            self.structural += 1;
             self.warnings.push(Warning {
                 row,
                 column: Some(column),
