@@ -368,6 +368,32 @@ fn a_plain_list_from_stdin() {
     );
 }
 
+#[test]
+fn a_plain_list_without_no_header_keeps_its_first_value() {
+    let list = scratch("plain-list.txt");
+    std::fs::write(&list, "C02TJ0Q7GVC8\nJAE2445044T\nc02tj0q7gvc8\n").unwrap();
+    let out = serialkit(&["check", list.to_str().unwrap(), "--summary", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "plain-list.txt: the first row ('C02TJ0Q7GVC8') is a value, not a header: read without one, \
+             as --no-header would"
+        ),
+        "{stderr}"
+    );
+    let s = summary(&out);
+    assert_eq!((s["rows"].as_u64(), s["valid"].as_u64()), (Some(3), Some(3)));
+    let out = serialkit(&["dupes", list.to_str().unwrap(), "--json", "-q"]);
+    let group: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(group["members"][0]["row"], 1, "the first value is row 1");
+    // A header word is a header, even one a loose serial pattern fits.
+    let owned = scratch("owner-list.csv");
+    std::fs::write(&owned, "Owner\nC02TJ0Q7GVC8\n").unwrap();
+    let out = serialkit(&["check", owned.to_str().unwrap(), "--summary", "json"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("is a value, not a header"));
+    assert_eq!(summary(&out)["rows"], 1);
+}
+
 /// A deterministic generator, so the large test needs no committed file.
 struct Lcg(u64);
 

@@ -4,7 +4,7 @@
 //! duplicates (8 bytes a cell), the second decodes rows in parallel batches and writes them in
 //! input order with the findings appended.
 
-use super::columns::{Checked, Selection, choose_columns, destinations};
+use super::columns::{Checked, Selection, choose_columns, destinations, open_input};
 use super::read::{Input, Located, ReadOptions, Row};
 use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
@@ -142,9 +142,9 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
     }
     let located = super::read::locate(&args.file)?;
-    let read_options =
+    let mut read_options =
         ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter: args.delimiter };
-    let mut input = Input::open(&located, &read_options)?;
+    let mut input = open_input(registry, &located, &mut read_options, args.quiet)?;
     let selection = Selection {
         columns: &args.columns,
         kind: args.kind,

@@ -4,6 +4,70 @@ use super::check::Failure;
 use super::read::{Input, Located, ReadOptions};
 use crate::{Kind, Options, Registry};
 
+/// Header names of a column naming each row's manufacturer, lower case.
+const VENDOR_HEADERS: &[&str] = &["manufacturer", "vendor", "make", "brand", "oem", "hersteller"];
+
+/// Header names of a model-number column, lower case.
+const MODEL_HEADERS: &[&str] = &["model", "model number", "part number", "product number", "machine type"];
+
+/// Opens the file. One whose first row is itself a value (a plain list of serials) would
+/// lose that value as a header: it is read as headerless, and that is said on stderr.
+pub(super) fn open_input(
+    registry: &Registry,
+    located: &Located,
+    options: &mut ReadOptions,
+    quiet: bool,
+) -> Result<Input, Failure> {
+    let input = Input::open(located, options)?;
+    if !input.has_header || !first_row_is_data(registry, &input, located, options)? {
+        return Ok(input);
+    }
+    if !quiet {
+        let first = input.header.iter().find(|c| !c.trim().is_empty()).cloned().unwrap_or_default();
+        eprintln!(
+            "serialkit: {}: the first row ('{first}') is a value, not a header: read without one, as \
+             --no-header would",
+            input.name
+        );
+    }
+    options.no_header = true;
+    Ok(Input::open(located, options)?)
+}
+
+/// Whether the header row is a row of data: no cell of it names a column, one is a valid
+/// identifier with a digit in it (header words such as "Owner" fit loose serial patterns),
+/// and no row after it looks like a header either.
+fn first_row_is_data(
+    registry: &Registry,
+    input: &Input,
+    located: &Located,
+    options: &ReadOptions,
+) -> Result<bool, String> {
+    let names_a_column = |cells: &[String]| cells.iter().any(|c| is_header_name(c));
+    if names_a_column(&input.header) {
+        return Ok(false);
+    }
+    let value = |cell: &String| {
+        cell.bytes().any(|b| b.is_ascii_digit())
+            && registry.best(cell, &Options::default()).is_ok_and(|d| d.confidence >= MIN_CONFIDENCE)
+    };
+    if !input.header.iter().any(value) {
+        return Ok(false);
+    }
+    let mut sample = Input::open(located, options)?;
+    let rows = sample.next_batch(SAMPLE_ROWS)?;
+    Ok(!rows.iter().any(|r| names_a_column(&r.cells)))
+}
+
+/// Whether `header` is a column name serialkit knows (Serial Number, MAC, Manufacturer, Model …).
+fn is_header_name(header: &str) -> bool {
+    let h = header.trim().to_lowercase();
+    header_kind(&h).is_some() || VENDOR_HEADERS.contains(&h.as_str()) || MODEL_HEADERS.contains(&h.as_str())
+}
+
+/// Readings less sure than this do not make a column one of identifiers.
+const MIN_CONFIDENCE: f64 = 0.3;
+
 /// How many rows are read to judge what a file holds.
 const SAMPLE_ROWS: usize = 200;
 
@@ -41,7 +105,7 @@ pub(super) fn choose_columns(
         // A manufacturer column picks each row's vendor rules, as --vendor-column would.
         vendor_column = input.header.iter().position(|h| {
             let h = h.trim().to_lowercase();
-            ["manufacturer", "vendor", "make", "brand", "oem", "hersteller"].contains(&h.as_str())
+            VENDOR_HEADERS.contains(&h.as_str())
         });
         if let (Some(i), false) = (vendor_column, sel.quiet) {
             eprintln!(
@@ -96,7 +160,7 @@ pub(super) fn choose_columns(
                 .iter()
                 .filter(|v| {
                     let r = registry.best(v, &Options { kind: sel.kind, ..Options::default() });
-                    r.is_ok_and(|d| d.confidence >= 0.3)
+                    r.is_ok_and(|d| d.confidence >= MIN_CONFIDENCE)
                 })
                 .count();
             let mostly = !values.is_empty() && hits * 2 >= values.len();
@@ -208,7 +272,7 @@ pub(super) fn destinations(input: &Input) -> Vec<(Kind, String)> {
     }
     let model = |h: &str| {
         let h = h.trim().to_lowercase();
-        ["model", "model number", "part number", "product number", "machine type"].contains(&h.as_str())
+        MODEL_HEADERS.contains(&h.as_str())
     };
     let mut list: Vec<(Kind, String)> = Vec::new();
     for (i, header) in input.header.iter().enumerate() {

@@ -5,7 +5,7 @@
 //! back the original text of the rows in groups.
 
 use super::check::Failure;
-use super::columns::{Checked, Selection, choose_columns};
+use super::columns::{Checked, Selection, choose_columns, open_input};
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, NearKinds, Reason};
@@ -104,6 +104,8 @@ struct Origin {
 
 struct Source {
     located: Located,
+    /// How to read it (a plain list is read as headerless).
+    options: ReadOptions,
     columns: Vec<Checked>,
     names: Vec<String>,
     /// The compared column each of `columns` is.
@@ -145,8 +147,8 @@ fn match_columns(compared: &mut Vec<Compared>, columns: &[Checked]) -> Vec<u32> 
 
 impl Source {
     /// Opens the file again, reading only the compared columns.
-    fn open(&self, options: &ReadOptions) -> Result<Input, String> {
-        let mut input = Input::open(&self.located, options)?;
+    fn open(&self) -> Result<Input, String> {
+        let mut input = Input::open(&self.located, &self.options)?;
         input.only_columns(&self.columns.iter().map(|c| c.index).collect::<Vec<_>>());
         Ok(input)
     }
@@ -177,7 +179,8 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             like: &first,
         };
         let located = super::read::locate(path)?;
-        let mut input = Input::open(&located, &options)?;
+        let mut options = options.clone();
+        let mut input = open_input(registry, &located, &mut options, args.quiet)?;
         let (columns, _) = choose_columns(registry, &mut input, &selection, &located, &options)?;
         if !args.quiet {
             let names: Vec<String> = columns.iter().map(|c| format!("'{}'", c.name)).collect();
@@ -185,7 +188,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
         let names = columns.iter().map(|c| c.name.clone()).collect();
         let ids = match_columns(&mut compared, &columns);
-        sources.push(Source { located, columns, names, compared: ids });
+        sources.push(Source { located, options, columns, names, compared: ids });
     }
 
     // Pass 1: identity keys and where they came from.
@@ -201,7 +204,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // A file whose structure is broken (ragged rows, an unclosed quote) is a finding.
     let mut broken = false;
     for (f, source) in sources.iter().enumerate() {
-        let mut input = source.open(&options)?;
+        let mut input = source.open()?;
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {
@@ -254,7 +257,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         if !wanted.keys().any(|&(file, _)| file as usize == f) {
             continue;
         }
-        let mut input = source.open(&options)?;
+        let mut input = source.open()?;
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {
