@@ -105,7 +105,13 @@ fn a_value_of_another_kind_in_the_serial_column_is_in_the_wrong_field() {
     let valid = rows[0].iter().position(|h| h == "Serial Number:valid").unwrap();
     assert_eq!((rows[2][valid].as_str(), rows[2][kind].as_str()), ("false", "mac"), "what the value is");
     let out = serialkit(&["check", &data("wrong-field.csv"), "--summary", "json", "-q"]);
-    assert_eq!(summary(&out)["by_reason"]["wrong-kind"], 4);
+    let s = summary(&out);
+    assert_eq!(s["by_reason"]["wrong-kind"], 4);
+    // Five cells are invalid, in four rows.
+    assert_eq!(
+        (s["invalid"].as_u64(), s["invalid_rows"].as_u64(), s["valid_rows"].as_u64()),
+        (Some(5), Some(4), Some(1))
+    );
     // With the row's vendor named, a MAC address pasted in is still one.
     let out = serialkit(&["check", &data("wrong-field.csv"), "--vendor", "dell", "-c", "Serial Number"]);
     let rows = self::rows(&out);
@@ -206,6 +212,11 @@ fn empty_cells_are_blank_not_invalid() {
     assert_eq!(s["blank"], 4);
     assert_eq!(s["valid"], 2);
     assert_eq!(s["invalid"], 0);
+    // Rows as well as cells: the third row has nothing to check.
+    assert_eq!(
+        (s["valid_rows"].as_u64(), s["invalid_rows"].as_u64(), s["blank_rows"].as_u64()),
+        (Some(2), Some(0), Some(1))
+    );
     assert_eq!(out.status.code(), Some(0));
 }
 

@@ -87,6 +87,12 @@ struct Summary {
     valid: u64,
     invalid: u64,
     blank: u64,
+    /// Rows with no invalid cell and a valid one.
+    valid_rows: u64,
+    /// Rows with an invalid cell.
+    invalid_rows: u64,
+    /// Rows whose checked cells are all blank.
+    blank_rows: u64,
     placeholders: u64,
     fixed: u64,
     by_reason: BTreeMap<String, u64>,
@@ -353,6 +359,7 @@ fn write_row(
         row.cells.resize(width, String::new());
     }
     let mut extra = Vec::with_capacity(columns.len() * FIELDS.len());
+    let (valid, invalid) = (summary.valid, summary.invalid);
     for ((column, report), &group) in columns.iter().zip(reports).zip(group_ids) {
         summary.cells += 1;
         let blank = row.cells[column.index].trim().is_empty();
@@ -406,6 +413,11 @@ fn write_row(
             if group > 0 { format!("row {group}") } else { String::new() },
         ]);
     }
+    match (summary.valid > valid, summary.invalid > invalid) {
+        (_, true) => summary.invalid_rows += 1,
+        (true, false) => summary.valid_rows += 1,
+        (false, false) => summary.blank_rows += 1,
+    }
     out.row(row.number, &row.cells, &row.raw, &extra)
 }
 
@@ -421,7 +433,10 @@ fn error_text(e: &Problem) -> String {
 
 fn print_summary(s: &Summary) {
     eprintln!();
-    eprintln!("rows       {:>9}", s.rows);
+    eprintln!(
+        "rows       {:>9} ({} valid, {} invalid, {} blank)",
+        s.rows, s.valid_rows, s.invalid_rows, s.blank_rows
+    );
     eprintln!("cells      {:>9} ({} per row: {})", s.cells, s.columns.len(), s.columns.join(", "));
     eprintln!("valid      {:>9}", s.valid);
     eprintln!("invalid    {:>9}", s.invalid);
