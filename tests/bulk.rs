@@ -486,6 +486,52 @@ fn one_typo_apart(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// What `serialkit ARGS` writes to a terminal (stdout and stderr), run under `script` from
+/// util-linux to get one; `None` where `script` is missing.
+fn on_a_terminal(args: &[&str]) -> Option<String> {
+    let mut command = vec![env!("CARGO_BIN_EXE_serialkit").to_string()];
+    command.extend(args.iter().map(|a| format!("'{a}'")));
+    let out = Command::new("script").args(["-qec", &command.join(" "), "/dev/null"]).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn progress_shows_for_every_pass_on_a_terminal_only() {
+    let mut rng = Lcg(7);
+    let path = scratch("progress.csv");
+    // Every hundredth serial twice, so dupes has rows to read back.
+    let serials: Vec<String> = (0..10_000).map(|_| rng.serial()).collect();
+    let text: String = std::iter::once("Serial Number")
+        .chain(
+            serials
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| std::iter::repeat_n(s.as_str(), 1 + usize::from(i % 100 == 0))),
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    let passes = [
+        ("check", vec!["looking for duplicates: ", "checking: "]),
+        ("dupes", vec!["reading ", "linking near duplicates", "reading back rows of "]),
+    ];
+    for (command, shown) in &passes {
+        let piped = serialkit(&[command, path, "-o", "/dev/null"]);
+        let stderr = String::from_utf8_lossy(&piped.stderr);
+        assert!(!stderr.contains(" rows ("), "{command}: no progress into a pipe: {stderr}");
+        let Some(screen) = on_a_terminal(&[command, path, "-o", "/dev/null"]) else {
+            eprintln!("no `script` command: the terminal half of this test is skipped");
+            return;
+        };
+        for text in shown {
+            assert!(screen.contains(text), "{command}: {text:?} in {screen:?}");
+        }
+        let quiet = on_a_terminal(&[command, path, "-o", "/dev/null", "-q"]).unwrap();
+        assert!(!quiet.contains(" rows ("), "{command} -q: {quiet:?}");
+    }
+}
+
 #[test]
 fn planted_duplicates_in_100k_rows_are_all_found_and_nothing_else() {
     // Random serials (look-alike letters included), a run of sequential serials on every tenth

@@ -5,6 +5,7 @@
 //! input order with the findings appended.
 
 use super::columns::{Checked, Selection, choose_columns, destinations, open_input};
+use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions, Row};
 use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
@@ -13,7 +14,7 @@ use crate::dupes::KeyReader;
 use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::PathBuf;
 
 const BATCH: usize = 8192;
@@ -168,7 +169,9 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         eprintln!("serialkit: checking {}", list.join(", "));
     }
     let reading = Reading { registry, vendor_column, vendor: args.vendor.as_deref(), strict: args.strict };
-    let groups = duplicate_groups(&located, &read_options, &columns, &reading)?;
+    let progress = Progress::new(args.quiet);
+    progress.pass("looking for duplicates");
+    let groups = duplicate_groups(&located, &read_options, &columns, &reading, &progress)?;
     let destinations = destinations(&input);
 
     let mut header = input.header.clone();
@@ -192,7 +195,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         duplicate_rows: groups.rows,
         ..Summary::default()
     };
-    let progress = Progress::new(args.quiet);
+    progress.pass("checking");
     let mut row_index = 0usize;
     // A reader thread keeps the next batch coming while this one is decoded and written.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(2);
@@ -471,6 +474,7 @@ fn duplicate_groups(
     options: &ReadOptions,
     columns: &[Checked],
     reading: &Reading,
+    progress: &Progress,
 ) -> Result<Groups, Failure> {
     let mut input = Input::open(located, options)?;
     let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
@@ -478,7 +482,7 @@ fn duplicate_groups(
     let keys_of = KeyReader::new(reading.registry);
     let mut seen = Seen { first: vec![HashMap::new(); columns.len()], keys: Vec::new() };
     let mut prefixed = Vec::new();
-    let mut width = 0;
+    let (mut width, mut read_rows) = (0, 0);
     loop {
         let batch = input.next_batch(BATCH)?;
         if batch.is_empty() {
@@ -500,6 +504,8 @@ fn duplicate_groups(
                 })
             })
             .collect();
+        read_rows += batch.len() as u64;
+        progress.set(read_rows);
         for (i, (key, prefix)) in hashed.into_iter().enumerate() {
             let row = batch[i / columns.len()].number;
             if let Some(cell) = prefix {
@@ -593,33 +599,4 @@ fn identity_hash(key: &str) -> u64 {
     let hash =
         key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     hash | 1
-}
-
-/// A progress line on stderr, only when stderr is a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new(quiet: bool) -> Progress {
-        if quiet || !io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {human_pos} rows checked ({per_sec})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        Progress(Some(bar))
-    }
-
-    fn set(&self, rows: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(rows);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -6,6 +6,7 @@
 
 use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns, open_input};
+use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, NearKinds, Reason};
@@ -203,13 +204,18 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let mut rows = 0u64;
     // A file whose structure is broken (ragged rows, an unclosed quote) is a finding.
     let mut broken = false;
+    let progress = Progress::new(args.quiet);
     for (f, source) in sources.iter().enumerate() {
         let mut input = source.open()?;
+        progress.pass(format!("reading {}", input.name));
+        let mut read_rows = 0;
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {
                 break;
             }
+            read_rows += batch.len() as u64;
+            progress.set(read_rows);
             if f == 0 {
                 rows += batch.len() as u64;
             }
@@ -238,6 +244,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         broken |= input.structural > 0;
     }
     rekey_prefixed(&mut finder, &keys_of, &prefixed);
+    progress.step("linking near duplicates");
     let mut groups = finder.finish();
     if !args.against.is_empty() {
         // Intake against inventory: only groups that involve the intake file.
@@ -258,11 +265,15 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             continue;
         }
         let mut input = source.open()?;
+        progress.pass(format!("reading back rows of {}", input.name));
+        let mut read_rows = 0;
         loop {
             let batch = input.next_batch(BATCH)?;
             if batch.is_empty() {
                 break;
             }
+            read_rows += batch.len() as u64;
+            progress.set(read_rows);
             for row in batch {
                 if let Some(columns) = wanted.get(&(f as u16, row.number as u32)) {
                     for &c in columns {
@@ -275,6 +286,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
     }
 
+    progress.finish();
     let stdout_rows = args.output.is_none() && args.summary == Summary::Json;
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(

@@ -5,6 +5,7 @@ mod columns;
 mod decode;
 mod dupes;
 mod lint;
+mod progress;
 pub mod read;
 pub mod write;
 
