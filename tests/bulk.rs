@@ -405,6 +405,42 @@ fn a_plain_list_without_no_header_keeps_its_first_value() {
     assert_eq!(summary(&out)["rows"], 1);
 }
 
+#[test]
+fn stdin_is_buffered_in_a_private_file_with_an_unpredictable_name() {
+    let dir = scratch("spool-dir");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serialkit"))
+        .args(["check", "-", "--summary", "json", "-q"])
+        .env("TMPDIR", &dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The buffer exists before stdin is read; wait for it (a guard, not a measurement).
+    let spooled = (0..2_000)
+        .find_map(|_| {
+            let found = std::fs::read_dir(&dir).unwrap().next().map(|e| e.unwrap().path());
+            found.or_else(|| {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                None
+            })
+        })
+        .expect("a buffer file in TMPDIR");
+    let name = spooled.file_name().unwrap().to_string_lossy().into_owned();
+    assert_ne!(name, format!("serialkit-stdin-{}", child.id()), "not named by the process id");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&spooled).unwrap().permissions().mode() & 0o077, 0, "private");
+    }
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"Serial Number\nC02TJ0Q7GVC8\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(summary(&out)["valid"], 1);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "removed at the end");
+}
+
 /// A deterministic generator, so the large test needs no committed file.
 struct Lcg(u64);
 

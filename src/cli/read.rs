@@ -93,11 +93,42 @@ pub fn locate(arg: &Path) -> Result<Located, String> {
     if arg != Path::new("-") {
         return Ok(Located { path: arg.to_path_buf(), name: arg.display().to_string(), _spool: None });
     }
-    let path = std::env::temp_dir().join(format!("serialkit-stdin-{}", std::process::id()));
-    let mut file = File::create(&path).map_err(|e| format!("cannot buffer stdin: {e}"))?;
-    io::copy(&mut io::stdin().lock(), &mut file).map_err(|e| format!("cannot read stdin: {e}"))?;
+    spool(io::stdin().lock(), &std::env::temp_dir())
+}
+
+/// Copies `reader` to a new file in `dir`, removed when the result is dropped.
+fn spool(mut reader: impl Read, dir: &Path) -> Result<Located, String> {
+    let (path, mut file) =
+        new_spool_file(dir).map_err(|e| format!("cannot buffer stdin in {}: {e}", dir.display()))?;
+    let spool = Spool(path.clone());
+    io::copy(&mut reader, &mut file).map_err(|e| format!("cannot read stdin: {e}"))?;
     file.flush().map_err(|e| format!("cannot buffer stdin: {e}"))?;
-    Ok(Located { path: path.clone(), name: "<stdin>".into(), _spool: Some(Spool(path)) })
+    Ok(Located { path, name: "<stdin>".into(), _spool: Some(spool) })
+}
+
+/// A file in `dir` that did not exist before, readable by this user only. The name is
+/// unpredictable and the file is created exclusively, so no one can plant a link there
+/// (a shared `/tmp`) to have another file overwritten or the input read.
+fn new_spool_file(dir: &Path) -> io::Result<(PathBuf, File)> {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the operating system's randomness.
+    let random = std::collections::hash_map::RandomState::new();
+    for attempt in 0..32u32 {
+        let mut hasher = random.build_hasher();
+        hasher.write_u32(std::process::id());
+        hasher.write_u32(attempt);
+        let path = dir.join(format!("serialkit-stdin-{:016x}", hasher.finish()));
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, "every name tried was taken"))
 }
 
 impl Input {
@@ -448,4 +479,27 @@ fn last_byte(file: &mut File) -> io::Result<Option<u8>> {
     file.read_exact(&mut tail)?;
     file.rewind()?;
     Ok(tail.iter().rev().copied().find(|b| !b" \r\n\t".contains(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_is_spooled_to_a_new_private_file_that_goes_away() {
+        let dir = std::env::temp_dir();
+        let a = spool(&b"C02TJ0Q7GVC8\n"[..], &dir).unwrap();
+        let b = spool(&b"W8023204AGY\n"[..], &dir).unwrap();
+        assert_ne!(a.path, b.path, "a new name each time");
+        assert_eq!(std::fs::read(&a.path).unwrap(), b"C02TJ0Q7GVC8\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&a.path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "no one else may read it: {mode:o}");
+        }
+        let path = a.path.clone();
+        drop(a);
+        assert!(!path.exists());
+    }
 }
