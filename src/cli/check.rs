@@ -315,10 +315,12 @@ fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[
         registry.best(value, &Options { kind: None, ..options.clone() }).ok()
     } else if options.vendor.is_some() && !wanted.is_standard() {
         // With a vendor named only its formats are tried: a MAC address or an IMEI pasted
-        // into a row of that vendor is one all the same.
-        let any = Options { strict: options.strict, ..Options::default() };
-        let found = registry.best(value, &any).ok();
-        found.filter(|f| f.kind.is_standard() && f.confidence >= WRONG_KIND_CONFIDENCE)
+        // into a row of that vendor is one all the same. Only the standard parsers are asked,
+        // which look at values of their shape alone.
+        let readings = crate::ids::identify(value, None, options.strict).into_iter().filter_map(Result::ok);
+        readings
+            .filter(|f| f.confidence >= WRONG_KIND_CONFIDENCE)
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
     } else {
         None
     };
@@ -496,11 +498,8 @@ fn duplicate_groups(
                     let value = row.cells.get(column.index).map_or("", String::as_str);
                     let key = keys_of.plain_key(value, || reading.options(reading.vendor(row), column));
                     let hash = identity_hash(&key);
-                    let vendor = reading.vendor(row);
-                    (
-                        hash,
-                        keys_of.stripped(&key).is_some().then_some(Prefixed { cell: 0, row: 0, key, vendor }),
-                    )
+                    let prefixed = keys_of.stripped(&key).is_some();
+                    (hash, prefixed.then(|| Prefixed { cell: 0, row: 0, key, vendor: reading.vendor(row) }))
                 })
             })
             .collect();
