@@ -11,8 +11,9 @@ use super::write::{Format, Output};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::decode::kind_noun;
 use crate::dupes::KeyReader;
-use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span};
+use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span, Value};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::PathBuf;
@@ -363,7 +364,8 @@ fn write_row(
     if row.cells.len() < width {
         row.cells.resize(width, String::new());
     }
-    let mut extra = Vec::with_capacity(columns.len() * FIELDS.len());
+    // Borrowed from the readings where it can be: a row is written millions of times.
+    let mut extra: Vec<Cow<str>> = Vec::with_capacity(columns.len() * FIELDS.len());
     let (valid, invalid) = (summary.valid, summary.invalid);
     for ((column, report), &group) in columns.iter().zip(reports).zip(group_ids) {
         summary.cells += 1;
@@ -371,16 +373,16 @@ fn write_row(
         if blank {
             // An empty cell is missing data, not a wrong value: counted, never a finding.
             summary.blank += 1;
-            extra.extend(std::iter::repeat_n(String::new(), FIELDS.len()));
+            extra.extend(std::iter::repeat_n(Cow::Borrowed(""), FIELDS.len()));
             continue;
         }
         let decoded = report.decoded();
         if let Some(d) = decoded {
             summary.valid += 1;
             if !d.vendor.is_empty() {
-                *summary.by_vendor.entry(d.vendor.clone()).or_default() += 1;
+                count(&mut summary.by_vendor, &d.vendor);
             }
-            *summary.by_kind.entry(d.kind.as_str().to_string()).or_default() += 1;
+            count(&mut summary.by_kind, d.kind.as_str());
             if fix && row.cells[column.index] != d.normalized {
                 row.cells[column.index] = d.normalized.clone();
                 row.raw.retain(|(at, _)| *at != column.index);
@@ -395,7 +397,7 @@ fn write_row(
         };
         if !reason.is_empty() {
             summary.invalid += 1;
-            *summary.by_reason.entry(reason.to_string()).or_default() += 1;
+            count(&mut summary.by_reason, reason);
             if reason == "placeholder" {
                 summary.placeholders += 1;
             }
@@ -405,17 +407,23 @@ fn write_row(
             Outcome::Valid(d) => Some(d),
             Outcome::Invalid { found, .. } => found.as_ref(),
         };
-        let field = |key: &str| decoded.and_then(|d| d.fields.get(key)).map(|v| v.to_string());
+        let field = |keys: &[&str]| -> Cow<str> {
+            match keys.iter().find_map(|k| decoded.and_then(|d| d.fields.get(*k))) {
+                Some(Value::Text(text)) => Cow::Borrowed(text),
+                Some(other) => Cow::Owned(other.to_string()),
+                None => Cow::Borrowed(""),
+            }
+        };
         extra.extend([
-            decoded.is_some().to_string(),
-            shown.map_or(String::new(), |d| d.kind.as_str().to_string()),
-            shown.map_or(String::new(), |d| d.vendor.clone()),
-            shown.map_or(String::new(), |d| d.normalized.clone()),
-            field("date").or_else(|| field("year")).or_else(|| field("year_candidates")).unwrap_or_default(),
-            field("model_id").or_else(|| field("model")).unwrap_or_default(),
-            error,
-            hint.to_string(),
-            if group > 0 { format!("row {group}") } else { String::new() },
+            Cow::Borrowed(if decoded.is_some() { "true" } else { "false" }),
+            Cow::Borrowed(shown.map_or("", |d| d.kind.as_str())),
+            Cow::Borrowed(shown.map_or("", |d| d.vendor.as_str())),
+            Cow::Borrowed(shown.map_or("", |d| d.normalized.as_str())),
+            field(&["date", "year", "year_candidates"]),
+            field(&["model_id", "model"]),
+            Cow::Owned(error),
+            Cow::Borrowed(hint),
+            if group > 0 { Cow::Owned(format!("row {group}")) } else { Cow::Borrowed("") },
         ]);
     }
     match (summary.valid > valid, summary.invalid > invalid) {
@@ -424,6 +432,16 @@ fn write_row(
         (false, false) => summary.blank_rows += 1,
     }
     out.row(row.number, &row.cells, &row.raw, &extra)
+}
+
+/// Adds one to `name`'s count, allocating its key only the first time.
+fn count(counts: &mut BTreeMap<String, u64>, name: &str) {
+    match counts.get_mut(name) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.to_string(), 1);
+        }
+    }
 }
 
 /// A problem's message with the characters it is about, counted from 1 as a person would.

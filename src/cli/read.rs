@@ -33,6 +33,8 @@ pub struct Input {
     pub header: Vec<String>,
     pub has_header: bool,
     rows: Rows,
+    /// The CSV record buffer, reused from row to row.
+    record: csv::ByteRecord,
     /// The row number of the first row: 1, or where a sheet's used range starts.
     first_number: u64,
     next_number: u64,
@@ -166,6 +168,7 @@ impl Input {
         };
         let mut input = Input {
             name,
+            record: csv::ByteRecord::new(),
             header: Vec::new(),
             has_header: !options.no_header,
             rows,
@@ -250,7 +253,8 @@ impl Input {
                 }
             },
             Rows::Csv(reader) => {
-                let mut record = csv::ByteRecord::new();
+                // One record buffer for the whole file: a new one per row cost two allocations.
+                let mut record = std::mem::take(&mut self.record);
                 match reader.read_byte_record(&mut record) {
                     Ok(false) => {
                         self.finish(number);
@@ -307,6 +311,7 @@ impl Input {
                         }
                     }
                 }
+                self.record = record;
                 cells
             }
         };

@@ -1,5 +1,6 @@
 //! Writing annotated rows: CSV, XLSX or NDJSON, with cells made safe to open in a spreadsheet.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -104,14 +105,13 @@ impl Output {
         number: u64,
         cells: &[String],
         raw: &[(usize, Vec<u8>)],
-        extra: &[String],
+        extra: &[Cow<str>],
     ) -> io::Result<()> {
+        let all = || cells.iter().map(String::as_str).chain(extra.iter().map(|c| c.as_ref()));
         match &mut self.sink {
-            Sink::Ndjson { out, keys, booleans } => {
-                write_object(out, number, cells.iter().chain(extra), keys, booleans)
-            }
+            Sink::Ndjson { out, keys, booleans } => write_object(out, number, all(), keys, booleans),
             Sink::Csv(w) if !raw.is_empty() => {
-                let text = cells.iter().chain(extra).map(|c| neutralize_bytes(c.as_bytes()));
+                let text = all().map(|c| neutralize_bytes(c.as_bytes()));
                 let record: Vec<std::borrow::Cow<[u8]>> = text
                     .enumerate()
                     .map(|(i, cell)| match raw.iter().find(|(at, _)| *at == i) {
@@ -121,7 +121,7 @@ impl Output {
                     .collect();
                 w.write_record(&record).map_err(csv_io)
             }
-            _ => self.cells(number, cells.iter().chain(extra).map(String::as_str)),
+            _ => self.cells(number, all()),
         }
     }
 
@@ -173,7 +173,7 @@ fn unique_keys(header: &[String]) -> Vec<String> {
 fn write_object<'a>(
     out: &mut dyn Write,
     number: u64,
-    cells: impl Iterator<Item = &'a String>,
+    cells: impl Iterator<Item = &'a str>,
     keys: &[String],
     booleans: &[bool],
 ) -> io::Result<()> {
@@ -191,7 +191,7 @@ fn write_object<'a>(
         out.write_all(b",")?;
         serde_json::to_writer(&mut *out, key).map_err(io::Error::other)?;
         out.write_all(b":")?;
-        match (booleans.get(i).copied().unwrap_or(false), value.as_str()) {
+        match (booleans.get(i).copied().unwrap_or(false), value) {
             (true, "true") => out.write_all(b"true")?,
             (true, "false") => out.write_all(b"false")?,
             (true, "") => out.write_all(b"null")?,
