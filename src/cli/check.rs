@@ -198,9 +198,14 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     };
     progress.pass("checking");
     let mut row_index = 0usize;
-    // A reader thread keeps the next batch coming while this one is decoded and written.
+    // Three stages overlap: a reader thread reads the next batch, a decoder thread has the
+    // batch after it decoded on all cores, and this thread writes, in input order.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(2);
+    type Batch = (Vec<Row>, Vec<Vec<Outcome>>);
+    let (to_writer, decoded) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
     let input = std::thread::scope(|scope| -> Result<Input, Failure> {
+        // Owned here, so that a write error drops it and the other stages stop.
+        let decoded = decoded;
         let reader = scope.spawn(move || {
             loop {
                 let batch = input.next_batch(BATCH);
@@ -210,32 +215,45 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                 }
             }
         });
-        for batch in batches.iter() {
-            let batch = batch?;
-            if batch.is_empty() {
-                break;
+        let (reading, columns, destinations) = (&reading, &columns, &destinations);
+        scope.spawn(move || {
+            for batch in batches.iter() {
+                let batch = match batch {
+                    Ok(batch) if batch.is_empty() => break,
+                    Ok(batch) => batch,
+                    Err(e) => {
+                        let _ = to_writer.send(Err(e));
+                        break;
+                    }
+                };
+                let results: Vec<Vec<Outcome>> = batch
+                    .par_iter()
+                    .map(|row| {
+                        let vendor = reading.vendor(row);
+                        columns
+                            .iter()
+                            .map(|c| {
+                                let value = row.cells.get(c.index).map_or("", String::as_str);
+                                outcome(registry, value, &reading.options(vendor, c), destinations)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                // The writer has stopped (an error): stop too, and let the reader stop.
+                if to_writer.send(Ok((batch, results))).is_err() {
+                    break;
+                }
             }
-            let results: Vec<Vec<Outcome>> = batch
-                .par_iter()
-                .map(|row| {
-                    let vendor = reading.vendor(row);
-                    columns
-                        .iter()
-                        .map(|c| {
-                            let value = row.cells.get(c.index).map_or("", String::as_str);
-                            outcome(registry, value, &reading.options(vendor, c), &destinations)
-                        })
-                        .collect()
-                })
-                .collect();
+        });
+        for batch in decoded.iter() {
+            let (batch, results) = batch?;
             for (row, reports) in batch.into_iter().zip(results) {
                 let group_ids = &groups.ids[row_index * columns.len()..][..columns.len()];
-                write_row(&mut out, row, &reports, group_ids, &columns, width, args.fix, &mut summary)?;
+                write_row(&mut out, row, &reports, group_ids, columns, width, args.fix, &mut summary)?;
                 row_index += 1;
             }
             progress.set(summary.rows);
         }
-        drop(batches);
         reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))
     })?;
     progress.finish();
