@@ -1,12 +1,16 @@
 //! Reading inventories: CSV/TSV (any delimiter) streamed in batches, XLSX/XLS/ODS sheets, stdin.
+//!
+//! Rows are numbered as a spreadsheet shows them, so messages and outputs point at the right one:
+//! a CSV's blank lines are kept as empty rows, and a sheet's rows keep their numbers and its
+//! columns start at A, whatever row and column its data starts at.
 
 use calamine::{Data, Reader};
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// One row as read, with its row number as a spreadsheet shows it (1-based; a sheet whose used
-/// range starts lower starts there).
+/// range starts lower starts there; blank lines count).
 pub struct Row {
     pub number: u64,
     pub cells: Vec<String>,
@@ -23,8 +27,19 @@ pub struct Warning {
 }
 
 enum Rows {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
+    Csv(Box<CsvRows>),
     Sheet(std::vec::IntoIter<Vec<String>>),
+}
+
+/// A CSV file's records, and the blank lines between them: the csv crate skips blank lines, but
+/// a spreadsheet shows each as a row, so they are kept (as empty rows) to keep the numbering.
+struct CsvRows {
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    gaps: LineGaps,
+    /// Blank lines still to hand out before `held`.
+    blank: u64,
+    /// The record read after those blank lines.
+    held: Option<csv::ByteRecord>,
 }
 
 /// An open inventory: its header and a stream of rows.
@@ -35,8 +50,9 @@ pub struct Input {
     rows: Rows,
     /// The CSV record buffer, reused from row to row.
     record: csv::ByteRecord,
-    /// The row number of the first row: 1, or where a sheet's used range starts.
-    first_number: u64,
+    /// The row number of the first row (the header, when there is one): 1, or where a sheet's
+    /// used range starts, or after the blank lines a CSV starts with.
+    pub first_number: u64,
     next_number: u64,
     pub warnings: Vec<Warning>,
     /// How many of the warnings say the file's structure is broken (a row of the wrong width,
@@ -54,6 +70,10 @@ pub struct Input {
     ends_quoted: bool,
     /// The end was reached (and what it shows reported).
     ended: bool,
+    /// Rows read so far, the header included.
+    rows_read: u64,
+    /// The first row of a file without a header, read early to tell an empty file.
+    pending: Option<Row>,
 }
 
 /// How to read the file.
@@ -70,6 +90,11 @@ const MAX_SHEET_BYTES: u64 = 512 << 20;
 /// XLSX and ODS files whose parts unpack to more than this are refused: a few kilobytes of zip
 /// can claim gigabytes (a zip bomb), and the sheet is held in memory.
 const MAX_UNPACKED_BYTES: u128 = 1 << 30;
+
+/// Sheets whose used area (from A1 to the last row and column holding anything) has more cells
+/// than this are refused: a few bytes of XML can place one cell at A1 and one at XFD1048576,
+/// and every row would be written out that wide.
+const MAX_SHEET_CELLS: u64 = 100_000_000;
 
 /// Cells longer than this get a warning: no identifier is near it, so the file is probably
 /// broken (an unclosed quote, binary data) or the column is not what it seems.
@@ -159,12 +184,13 @@ impl Input {
                 None => sniff_delimiter(&mut file, &located.path).map_err(|e| fail(&e))?,
             };
             ends_quoted = last_byte(&mut file).map_err(|e| fail(&e))? == Some(b'"');
+            let gaps = LineGaps::open(&located.path).map_err(|e| fail(&e))?;
             let reader = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn Read + Send>);
-            Rows::Csv(Box::new(reader))
+            Rows::Csv(Box::new(CsvRows { reader, gaps, blank: 0, held: None }))
         };
         let mut input = Input {
             name,
@@ -181,6 +207,8 @@ impl Input {
             open_quote: None,
             ends_quoted,
             ended: false,
+            rows_read: 0,
+            pending: None,
         };
         if input.has_header {
             match input.next_row()? {
@@ -189,14 +217,21 @@ impl Input {
             }
             input.width = input.header.len();
             input.warn_repeated_names();
+        } else {
+            input.pending = input.next_row()?;
+            if input.pending.is_none() {
+                return Err(format!("{}: the file is empty: no rows", input.name));
+            }
         }
         Ok(input)
     }
 
     /// A header name used twice makes `--column NAME` and the appended columns ambiguous.
     fn warn_repeated_names(&mut self) {
+        // Each name's first column, in one pass: a header can have 100,000 names.
+        let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, name) in self.header.iter().enumerate() {
-            let first = self.header.iter().position(|h| h == name).unwrap_or(i);
+            let first = *first_of.entry(name.as_str()).or_insert(i);
             if first < i && !name.trim().is_empty() {
                 self.warnings.push(Warning {
                     row: self.first_number,
@@ -242,84 +277,61 @@ impl Input {
     }
 
     fn next_row(&mut self) -> Result<Option<Row>, String> {
-        let number = self.next_number;
+        if let Some(row) = self.pending.take() {
+            return Ok(Some(row));
+        }
         let mut raw = Vec::new();
-        let cells = match &mut self.rows {
+        let (number, mut cells) = match &mut self.rows {
             Rows::Sheet(rows) => match rows.next() {
-                Some(cells) => cells,
+                Some(cells) => (self.next_number, cells),
                 None => {
-                    self.finish(number);
+                    self.finish();
                     return Ok(None);
                 }
             },
-            Rows::Csv(reader) => {
+            Rows::Csv(csv) => {
+                let number = self.next_number;
                 // One record buffer for the whole file: a new one per row cost two allocations.
                 let mut record = std::mem::take(&mut self.record);
-                match reader.read_byte_record(&mut record) {
-                    Ok(false) => {
-                        self.finish(number);
+                let next = csv
+                    .next_record(&mut record, self.rows_read == 0)
+                    .map_err(|e| format!("{}: row {number}: {e}", self.name))?;
+                let row = match next {
+                    Record::End => None,
+                    Record::Blank => Some((number, Vec::new())),
+                    Record::Fields { skipped } => {
+                        // Blank lines before the first row are not rows, but they are lines.
+                        let number = number + skipped;
+                        self.open_quote = record
+                            .iter()
+                            .next_back()
+                            .filter(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'))
+                            .map(|_| (number, record.len() - 1));
+                        Some((number, self.cells(number, &record, &mut raw)))
+                    }
+                };
+                self.record = record;
+                match row {
+                    Some(row) => row,
+                    None => {
+                        self.finish();
                         return Ok(None);
                     }
-                    Ok(true) => {}
-                    Err(e) => return Err(format!("{}: row {number}: {e}", self.name)),
                 }
-                self.open_quote = record
-                    .iter()
-                    .next_back()
-                    .filter(|f| f.contains(&b'\n'))
-                    .map(|_| (number, record.len() - 1));
-                let mut cells = Vec::with_capacity(record.len());
-                for (i, field) in record.iter().enumerate() {
-                    if self.only.as_ref().is_some_and(|only| !only.contains(&i)) {
-                        // A column nobody reads: kept in place, empty, at no allocation.
-                        cells.push(String::new());
-                        continue;
-                    }
-                    if field.len() > LONG_CELL_BYTES {
-                        self.warnings.push(Warning {
-                            row: number,
-                            column: Some(i),
-                            message: format!(
-                                "a cell of {} bytes, far longer than any identifier; checked as too long, \
-                                 written unchanged",
-                                field.len()
-                            ),
-                        });
-                    }
-                    if field.contains(&0) {
-                        self.warnings.push(Warning {
-                            row: number,
-                            column: Some(i),
-                            message:
-                                "a NUL byte in the cell (binary data or a broken export?); kept as it is"
-                                    .into(),
-                        });
-                    }
-                    match std::str::from_utf8(field) {
-                        Ok(s) => cells.push(s.to_string()),
-                        Err(_) => {
-                            self.warnings.push(Warning {
-                                row: number,
-                                column: Some(i),
-                                message:
-                                    "not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV \
-                                          unchanged"
-                                        .into(),
-                            });
-                            cells.push(String::from_utf8_lossy(field).into_owned());
-                            raw.push((i, field.to_vec()));
-                        }
-                    }
-                }
-                self.record = record;
-                cells
             }
         };
-        self.next_number += 1;
-        let first = number == self.first_number;
+        let first = self.rows_read == 0;
+        if first {
+            self.first_number = number;
+        }
+        self.next_number = number + 1;
+        self.rows_read += 1;
+        let is_sheet = matches!(self.rows, Rows::Sheet(_));
         if first && self.width == 0 {
             self.width = cells.len();
-        } else if cells.len() != self.width && self.width > 0 {
+        } else if cells.len() != self.width && self.width > 0 && !cells.is_empty() && !is_sheet {
+            // A sheet row ends at its last filled cell, and an empty row is a blank line: only
+            // a CSV row with another number of fields is ragged.
             self.structural += 1;
             self.warnings.push(Warning {
                 row: number,
@@ -331,26 +343,75 @@ impl Input {
                 ),
             });
         }
-        Ok(Some(cells).map(|mut cells| {
-            if first {
-                // A UTF-8 byte-order mark before the first field is an encoding artefact.
-                if let Some(first) = cells.first_mut() {
-                    if let Some(rest) = first.strip_prefix('\u{FEFF}') {
-                        *first = rest.to_string();
-                    }
-                }
-                if let Some((0, bytes)) = raw.first_mut() {
-                    if bytes.starts_with(b"\xEF\xBB\xBF") {
-                        bytes.drain(..3);
-                    }
+        if first {
+            // A UTF-8 byte-order mark before the first field is an encoding artefact.
+            if let Some(first) = cells.first_mut() {
+                if let Some(rest) = first.strip_prefix('\u{FEFF}') {
+                    *first = rest.to_string();
                 }
             }
-            Row { number, cells, raw }
-        }))
+            if let Some((0, bytes)) = raw.first_mut() {
+                if bytes.starts_with(b"\xEF\xBB\xBF") {
+                    bytes.drain(..3);
+                }
+            }
+        }
+        Ok(Some(Row { number, cells, raw }))
+    }
+
+    /// The text of a CSV record's cells, with a warning for each cell that looks broken; the
+    /// bytes of cells that are not UTF-8 go to `raw`.
+    fn cells(
+        &mut self,
+        number: u64,
+        record: &csv::ByteRecord,
+        raw: &mut Vec<(usize, Vec<u8>)>,
+    ) -> Vec<String> {
+        let mut cells = Vec::with_capacity(record.len());
+        for (i, field) in record.iter().enumerate() {
+            if self.only.as_ref().is_some_and(|only| !only.contains(&i)) {
+                // A column nobody reads: kept in place, empty, at no allocation.
+                cells.push(String::new());
+                continue;
+            }
+            if field.len() > LONG_CELL_BYTES {
+                self.warnings.push(Warning {
+                    row: number,
+                    column: Some(i),
+                    message: format!(
+                        "a cell of {} bytes, far longer than any identifier; checked as too long, \
+                         written unchanged",
+                        field.len()
+                    ),
+                });
+            }
+            if field.contains(&0) {
+                self.warnings.push(Warning {
+                    row: number,
+                    column: Some(i),
+                    message: "a NUL byte in the cell (binary data or a broken export?); kept as it is".into(),
+                });
+            }
+            match std::str::from_utf8(field) {
+                Ok(s) => cells.push(s.to_string()),
+                Err(_) => {
+                    self.warnings.push(Warning {
+                        row: number,
+                        column: Some(i),
+                        message: "not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV \
+                                  unchanged"
+                            .into(),
+                    });
+                    cells.push(String::from_utf8_lossy(field).into_owned());
+                    raw.push((i, field.to_vec()));
+                }
+            }
+        }
+        cells
     }
 
     /// Notes what the end of the file shows: a quote never closed, or no data rows at all.
-    fn finish(&mut self, next_number: u64) {
+    fn finish(&mut self) {
         if std::mem::replace(&mut self.ended, true) {
             return;
         }
@@ -364,7 +425,7 @@ impl Input {
                 .into(),
             });
         }
-        if self.has_header && next_number == self.first_number + 1 {
+        if self.has_header && self.rows_read == 1 {
             let row = self.first_number;
             self.warnings.push(Warning { row, column: None, message: "a header and no data rows".into() });
         }
@@ -376,6 +437,92 @@ impl Input {
             Some(h) if self.has_header && !h.trim().is_empty() => h.clone(),
             _ => format!("column {}", i + 1),
         }
+    }
+}
+
+/// What a CSV file holds next.
+enum Record {
+    /// A record, after `skipped` blank lines that are not rows (those before the first row).
+    Fields { skipped: u64 },
+    /// A blank line between records: an empty row.
+    Blank,
+    /// The end of the file; blank lines just before it end the file, no row follows them.
+    End,
+}
+
+impl CsvRows {
+    /// The next record (into `record`) or blank line; `first` when no row has been read yet.
+    fn next_record(&mut self, record: &mut csv::ByteRecord, first: bool) -> Result<Record, csv::Error> {
+        if self.blank > 0 {
+            self.blank -= 1;
+            return Ok(Record::Blank);
+        }
+        if let Some(held) = self.held.take() {
+            *record = held;
+            return Ok(Record::Fields { skipped: 0 });
+        }
+        if !self.reader.read_byte_record(record)? {
+            return Ok(Record::End);
+        }
+        let start = record.position().map_or(0, |p| p.byte());
+        let blank = self.gaps.blank_lines_before(start)?;
+        if first || blank == 0 {
+            return Ok(Record::Fields { skipped: blank });
+        }
+        self.blank = blank - 1;
+        self.held = Some(std::mem::take(record));
+        Ok(Record::Blank)
+    }
+}
+
+/// A second reader over a CSV file, kept just behind the csv reader, that counts the blank lines
+/// it skips before each record.
+struct LineGaps {
+    file: BufReader<File>,
+    /// The offset of `file`'s next byte.
+    at: u64,
+}
+
+impl LineGaps {
+    fn open(path: &Path) -> io::Result<LineGaps> {
+        Ok(LineGaps { file: BufReader::with_capacity(1 << 16, File::open(path)?), at: 0 })
+    }
+
+    /// The blank lines before the record the csv reader started at `start`: it starts right
+    /// after the byte that ended the previous record (the `\r` of a CRLF), so a `\n` just after
+    /// a `\r` finishes that line break and is not a line of its own.
+    fn blank_lines_before(&mut self, start: u64) -> io::Result<u64> {
+        let from = start.saturating_sub(1);
+        self.file.seek_relative(from as i64 - self.at as i64)?;
+        self.at = from;
+        let mut last = None;
+        if start > 0 {
+            last = self.peek()?;
+            self.consume();
+        } else if self.file.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+            // The byte-order mark, which the csv reader drops too.
+            (0..3).for_each(|_| self.consume());
+        }
+        let mut blank = 0;
+        while let Some(b) = self.peek()? {
+            match b {
+                b'\n' if last == Some(b'\r') => {}
+                b'\r' | b'\n' => blank += 1,
+                _ => break,
+            }
+            last = Some(b);
+            self.consume();
+        }
+        Ok(blank)
+    }
+
+    fn peek(&mut self) -> io::Result<Option<u8>> {
+        Ok(self.file.fill_buf()?.first().copied())
+    }
+
+    fn consume(&mut self) {
+        self.file.consume(1);
+        self.at += 1;
     }
 }
 
@@ -402,9 +549,9 @@ fn sniff_delimiter(file: &mut File, path: &Path) -> io::Result<u8> {
     Ok(counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d))
 }
 
-/// The rows of a sheet, each padded on the left to its first used column, and the row number
-/// of the first: the used range need not start at A1, and rows and columns are numbered as
-/// the spreadsheet shows them.
+/// The rows of a sheet from its first filled row to its last, each from column A to its last
+/// filled cell, and the row number of the first: the used range need not start at A1, and rows
+/// and columns are numbered as the spreadsheet shows them.
 fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Vec<String>>, u64), String> {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_SHEET_BYTES {
@@ -432,14 +579,76 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Ve
             },
         },
     };
-    let range = workbook.worksheet_range(&chosen).map_err(|e| format!("{name}: sheet '{chosen}': {e}"))?;
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
-    let pad = first_column as usize;
-    let rows = range
-        .rows()
-        .map(|row| std::iter::repeat_n(String::new(), pad).chain(row.iter().map(cell_text)).collect())
-        .collect();
-    Ok((rows, u64::from(first_row) + 1))
+    let unreadable = |e: &dyn std::fmt::Display| format!("{name}: sheet '{chosen}': {e}");
+    let mut cells = Vec::new();
+    match &mut workbook {
+        // XLSX cells are read one by one, so the used area is known before any row is built
+        // (calamine's ranges are as large as the area, whatever it holds).
+        calamine::Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx.worksheet_cells_reader(&chosen).map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                let text = cell_text(&cell.get_value().clone().into());
+                if !text.is_empty() {
+                    cells.push((cell.get_position(), text));
+                }
+            }
+        }
+        other => {
+            let range = other.worksheet_range(&chosen).map_err(|e| unreadable(&e))?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            for (r, c, value) in range.used_cells() {
+                cells.push(((top + r as u32, left + c as u32), cell_text(value)));
+            }
+        }
+    }
+    sheet_rows(cells, name, &chosen)
+}
+
+/// The rows of [`read_sheet`] from a sheet's filled cells, and the number of the first.
+fn sheet_rows(
+    mut cells: Vec<((u32, u32), String)>,
+    name: &str,
+    sheet: &str,
+) -> Result<(Vec<Vec<String>>, u64), String> {
+    cells.sort_unstable_by_key(|(position, _)| *position);
+    let (Some(&((top, _), _)), Some(&((bottom, _), _))) = (cells.first(), cells.last()) else {
+        return Ok((Vec::new(), 1));
+    };
+    let right = cells.iter().map(|((_, c), _)| *c).max().unwrap_or(0);
+    let area = u64::from(bottom - top + 1) * (u64::from(right) + 1);
+    if area > MAX_SHEET_CELLS {
+        return Err(format!(
+            "{name}: sheet '{sheet}' spans A{}:{}{}, {area} cells (over the {MAX_SHEET_CELLS}-cell limit; \
+             a stray cell far from the data?); delete it or export the sheet as CSV",
+            top + 1,
+            column_letters(right),
+            bottom + 1
+        ));
+    }
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); (bottom - top + 1) as usize];
+    for ((r, c), text) in cells {
+        let row = &mut rows[(r - top) as usize];
+        let c = c as usize;
+        if row.len() > c {
+            // The same cell twice (a broken file): the last one stands.
+            row[c] = text;
+        } else {
+            row.resize(c, String::new());
+            row.push(text);
+        }
+    }
+    Ok((rows, u64::from(top) + 1))
+}
+
+/// A 0-based column index as spreadsheets letter it: 0 is A, 25 Z, 26 AA, 16383 XFD.
+fn column_letters(index: u32) -> String {
+    let mut n = u64::from(index) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().map(|&b| char::from(b)).collect()
 }
 
 /// Refuses a zip whose directory says it unpacks to more than [`MAX_UNPACKED_BYTES`].

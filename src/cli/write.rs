@@ -27,10 +27,16 @@ impl Format {
 
 enum Sink {
     Csv(Box<csv::Writer<Box<dyn Write>>>),
-    Xlsx { workbook: Box<rust_xlsxwriter::Workbook>, path: PathBuf, row: u32 },
+    Xlsx { workbook: Box<rust_xlsxwriter::Workbook>, path: PathBuf, row: u32, header: Vec<String> },
     Ndjson { out: Box<dyn Write>, keys: Vec<String>, booleans: Vec<bool> },
     Nothing,
 }
+
+/// What an XLSX sheet holds (Excel's limits, which rust_xlsxwriter enforces): rows, columns and
+/// characters in a cell.
+const XLSX_ROWS: u32 = 1_048_576;
+const XLSX_COLUMNS: usize = 16_384;
+const XLSX_CELL_CHARS: usize = 32_767;
 
 /// Where annotated rows go.
 pub struct Output {
@@ -77,7 +83,7 @@ impl Output {
                 };
                 let mut workbook = Box::new(rust_xlsxwriter::Workbook::new());
                 let _ = workbook.add_worksheet_with_constant_memory();
-                Sink::Xlsx { workbook, path: path.to_path_buf(), row: 0 }
+                Sink::Xlsx { workbook, path: path.to_path_buf(), row: 0, header: Vec::new() }
             }
         };
         Ok(Output { sink })
@@ -92,6 +98,11 @@ impl Output {
                 *keys = unique_keys(header);
                 *flags = (0..header.len()).map(|i| booleans.contains(&i)).collect();
                 Ok(())
+            }
+            Sink::Xlsx { header: names, .. } => {
+                // Kept to name the column of a cell too long for XLSX.
+                *names = header.to_vec();
+                if write { self.cells(0, header.iter().map(String::as_str)) } else { Ok(()) }
             }
             _ if write => self.cells(0, header.iter().map(String::as_str)),
             _ => Ok(()),
@@ -125,16 +136,19 @@ impl Output {
         }
     }
 
-    fn cells<'a>(&mut self, _number: u64, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    /// Writes one row of cells; `number` is the input row's (0 for the header).
+    fn cells<'a>(&mut self, number: u64, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
         match &mut self.sink {
             Sink::Csv(w) => w
                 .write_record(cells.map(neutralize).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
                 .map_err(csv_io),
-            Sink::Xlsx { workbook, row, .. } => {
+            Sink::Xlsx { workbook, row, path, header } => {
+                // Written as strings, never formulas; neutralized for apps that re-evaluate.
+                let cells: Vec<_> = cells.map(neutralize).collect();
+                check_xlsx_limits(path, header, number, *row, &cells)?;
                 let sheet = workbook.worksheet_from_index(0).map_err(io::Error::other)?;
-                for (col, cell) in cells.enumerate() {
-                    // Written as strings, never formulas; neutralized for apps that re-evaluate.
-                    sheet.write_string(*row, col as u16, neutralize(cell)).map_err(io::Error::other)?;
+                for (col, cell) in cells.into_iter().enumerate() {
+                    sheet.write_string(*row, col as u16, cell).map_err(io::Error::other)?;
                 }
                 *row += 1;
                 Ok(())
@@ -199,6 +213,44 @@ fn write_object<'a>(
         }
     }
     out.write_all(b"}\n")
+}
+
+/// Refuses, naming the file, row and column, a row that an XLSX sheet cannot hold.
+fn check_xlsx_limits(
+    path: &Path,
+    header: &[String],
+    number: u64,
+    row: u32,
+    cells: &[Cow<'_, str>],
+) -> io::Result<()> {
+    let place = match number {
+        0 => "the header row".to_string(),
+        n => format!("row {n}"),
+    };
+    let refuse = |what: String| {
+        io::Error::other(format!("{}: {place}{what}; write CSV instead (--output FILE.csv)", path.display()))
+    };
+    if row >= XLSX_ROWS {
+        return Err(refuse(format!(": an XLSX sheet holds at most {XLSX_ROWS} rows")));
+    }
+    if cells.len() > XLSX_COLUMNS {
+        return Err(refuse(format!(
+            " has {} columns, an XLSX sheet holds at most {XLSX_COLUMNS}",
+            cells.len()
+        )));
+    }
+    for (col, cell) in cells.iter().enumerate() {
+        // Bytes first: counting characters is only needed for long cells.
+        if cell.len() > XLSX_CELL_CHARS && cell.chars().count() > XLSX_CELL_CHARS {
+            let name =
+                header.get(col).filter(|h| !h.is_empty()).cloned().unwrap_or_else(|| format!("{}", col + 1));
+            return Err(refuse(format!(
+                ", column {name}: a cell of {} characters, an XLSX cell holds at most {XLSX_CELL_CHARS}",
+                cell.chars().count()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn csv_io(e: csv::Error) -> io::Error {
