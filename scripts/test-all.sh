@@ -10,6 +10,8 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 step "format and lints"
 cargo fmt --all -- --check
+# The fuzz crate is its own workspace (stable Rust formats it; only running it needs cargo-fuzz).
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --no-default-features -- -D warnings
 
@@ -19,7 +21,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 step "rule files"
 cargo run --quiet -- lint-rules vendors
 
-step "rust tests (unit, integration, doc)"
+step "rust tests (unit, integration, doc; the fuzz corpus is replayed by tests/fuzz_corpus.rs)"
 cargo test --no-fail-fast
 
 step "WebAssembly package and browser tests"

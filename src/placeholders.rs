@@ -51,13 +51,15 @@ pub fn reason(value: &str) -> Option<String> {
     if let Ok(i) = table().binary_search_by(|(k, _)| k.as_str().cmp(wanted)) {
         return Some(table()[i].1.to_string());
     }
-    let mut chars = normalized.chars();
-    let first = chars.next()?;
-    let len = normalized.chars().count();
-    if len >= 3 && chars.all(|c| c == first) {
+    // Separators do not make a run of one character a serial: "00-00000" is "0000000".
+    let mut kept = normalized.chars().filter(|c| c.is_alphanumeric());
+    let first = kept.next()?;
+    let (same, count) = kept.fold((true, 1), |(same, n), c| (same && c == first, n + 1));
+    if same && count >= 3 {
         return Some(format!("one character repeated ('{first}')"));
     }
     // GLPI's /^(0|1)+$/: a row of switches or a test pattern, not a serial.
+    let len = normalized.chars().count();
     if len >= 4 && normalized.chars().all(|c| c == '0' || c == '1') {
         return Some("only the digits 0 and 1".into());
     }
@@ -104,5 +106,8 @@ mod tests {
         assert_eq!(reason("00").as_deref(), None);
         assert_eq!(reason("xxxx").as_deref(), Some("one character repeated ('X')"));
         assert_eq!(reason("").as_deref(), None);
+        assert_eq!(reason("00-00 000").as_deref(), Some("one character repeated ('0')"));
+        assert_eq!(reason("0-0").as_deref(), None);
+        assert_eq!(reason("---").as_deref(), None);
     }
 }

@@ -275,8 +275,23 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
     for element in &elements {
         let ai: String = input.chars[element.ai.0..element.ai.1].iter().collect();
         let data: String = input.chars[element.data.0..element.data.1].iter().collect();
-        normalized.push_str(&format!("({ai}){data}"));
+        // In the human-readable form a '(' of the data is written "\(" (GS1 Barcode Syntax
+        // Engine, gs1encoders.h): unescaped to read, escaped again to write.
+        let data = if human { data.replace(ESCAPED_PAREN, "(") } else { data };
+        normalized.push_str(&format!("({ai}){}", data.replace('(', ESCAPED_PAREN)));
         interpret(&input, element, &ai, &data, &mut fields, &mut reasons)?;
+    }
+    // The human-readable form adds parentheses (and escapes): it must stay readable as a value.
+    let written = normalized.chars().count();
+    if written > MAX_INPUT_CHARS {
+        return Err(Problem::new(
+            ProblemKind::TooLong,
+            input.span(0, input.chars.len()),
+            format!(
+                "too long: {written} characters in human-readable form, no identifier takes more than \
+                 {MAX_INPUT_CHARS}"
+            ),
+        ));
     }
     let confidence = if human || fields.has("symbology") { 0.95 } else { 0.75 };
     reasons.insert(
@@ -289,6 +304,14 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
         ),
     );
     Ok(decoded(Kind::Gs1, "gs1-element-string", normalized, confidence, reasons, fields))
+}
+
+/// How the human-readable form writes a '(' inside data, so it does not start the next AI.
+const ESCAPED_PAREN: &str = "\\(";
+
+/// Whether the '(' at `at` starts an AI in the human-readable form (it is not escaped).
+fn opens_ai(chars: &[char], at: usize) -> bool {
+    chars[at] == '(' && (at == 0 || chars[at - 1] != '\\')
 }
 
 /// One element string: its AI's table entry and where its AI and data are.
@@ -355,8 +378,7 @@ fn read_human(input: &Input, mut at: usize) -> Result<Vec<Element>, Problem> {
             Some(e) if e.len == ai_end - ai_start => e,
             _ => return Err(unknown_ai(input, ai_start, ai_end.max(ai_start + 1).min(chars.len()))),
         };
-        let mut data_end =
-            chars[close + 1..].iter().position(|&c| c == '(').map_or(chars.len(), |p| close + 1 + p);
+        let mut data_end = (close + 1..chars.len()).find(|&i| opens_ai(chars, i)).unwrap_or(chars.len());
         let mut data_start = close + 1;
         while data_start < data_end && chars[data_start] == ' ' {
             data_start += 1;
@@ -366,7 +388,7 @@ fn read_human(input: &Input, mut at: usize) -> Result<Vec<Element>, Problem> {
         }
         check_length(input, entry, (ai_start, ai_end), data_start, data_end, false)?;
         out.push(Element { entry, ai: (ai_start, ai_end), data: (data_start, data_end) });
-        at = chars[data_end..].iter().position(|&c| c == '(').map_or(chars.len(), |p| data_end + p);
+        at = (data_end..chars.len()).find(|&i| opens_ai(chars, i)).unwrap_or(chars.len());
     }
     Ok(out)
 }
@@ -404,7 +426,9 @@ fn check_length(
     end: usize,
     raw: bool,
 ) -> Result<(), Problem> {
-    let n = end - start;
+    // An escaped '(' of the human-readable form is one character of data.
+    let escape = |i: usize| !raw && input.chars[i] == '\\' && input.chars.get(i + 1) == Some(&'(');
+    let n = end - start - (start..end).filter(|&i| escape(i)).count();
     let name: String = input.chars[ai.0..ai.1].iter().collect();
     let (min, max) = match entry.data {
         Data::Digits(k) => (k, k),
@@ -438,7 +462,7 @@ fn check_length(
         let c = input.chars[i];
         let ok = match entry.data {
             Data::Digits(_) | Data::DigitsUpTo(_) => c.is_ascii_digit(),
-            Data::TextUpTo(_) => is_cset82(c),
+            Data::TextUpTo(_) => is_cset82(c) || escape(i),
         };
         if !ok {
             let what = if c.is_ascii_digit() || matches!(entry.data, Data::TextUpTo(_)) {

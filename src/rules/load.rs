@@ -62,17 +62,26 @@ pub fn read_file(path: &Path) -> (Option<VendorRules>, Vec<LintIssue>) {
             return (None, vec![issue]);
         }
     };
-    let mut reader = Reader { file, text: &text, issues: Vec::new() };
-    let Some(mut rules) = reader.rules() else { return (None, reader.issues) };
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-    if rules.id != stem {
-        reader.add("id", format!("id '{}' differs from the file name '{stem}'", rules.id));
-    }
+    let (rules, mut issues) = parse_file(path, &text);
+    let Some(mut rules) = rules else { return (None, issues) };
     let dir = path.parent().unwrap_or(Path::new("."));
     for (name, table) in &mut rules.tables {
         if let Err(message) = table.load_file(dir) {
-            reader.add(&format!("tables.{name}.file"), message);
+            let key = format!("tables.{name}.file");
+            issues.push(LintIssue { file: file.clone(), key, message });
         }
+    }
+    (Some(rules), issues)
+}
+
+/// Reads `text` as [`read_file`] reads the rule file at `path` (its `id` must match the file
+/// name), without touching the disk: tables that name a `file` are left unread.
+pub fn parse_file(path: &Path, text: &str) -> (Option<VendorRules>, Vec<LintIssue>) {
+    let mut reader = Reader { file: path.display().to_string(), text, issues: Vec::new() };
+    let Some(rules) = reader.rules() else { return (None, reader.issues) };
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    if rules.id != stem {
+        reader.add("id", format!("id '{}' differs from the file name '{stem}'", rules.id));
     }
     (Some(rules), reader.issues)
 }

@@ -6,7 +6,7 @@ pub mod regex;
 pub mod schema;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use load::{load_dir, load_file, read_file};
+pub use load::{load_dir, load_file, parse_file, read_file};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod load;
