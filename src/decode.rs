@@ -11,6 +11,21 @@ use std::collections::BTreeMap;
 
 /// Inputs longer than this (in characters) are rejected before any matching: no identifier in
 /// scope comes near it, and it bounds the work one value can cause.
+///
+/// Characters are counted after the clean-up every value gets (outer white space trimmed, inner
+/// runs folded to one space, invisible characters dropped), which is linear in the input's length
+/// whatever it is. A longer value is a [`ProblemKind::TooLong`] problem whose span runs from the
+/// 257th character to the end: [`decode`], [`validate`], [`check_partial`] and the parsers in
+/// [`ids`](crate::ids) all refuse it (a GS1 element string also when its human-readable form,
+/// with its parentheses, would be longer). The JavaScript API has the same limit, counted the
+/// same way; only its spans are in UTF-16 code units. Rule files cannot raise it: a format that
+/// takes more (`max_length`) is refused by `lint-rules`.
+///
+/// ```
+/// let err = serialkit::validate(&"A".repeat(300), "apple").unwrap_err();
+/// assert_eq!(err.message(), "too long: 300 characters, no identifier takes more than 256");
+/// assert_eq!((err.span().start, err.span().end), (256, 300));
+/// ```
 pub const MAX_INPUT_CHARS: usize = 256;
 
 /// What kind of identifier a value is.

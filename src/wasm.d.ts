@@ -21,7 +21,11 @@ export interface Problem {
   hint: string | null;
 }
 
-/** `invalid-argument` is the JS API's own: an argument of the wrong type or an unknown option. */
+/**
+ * `invalid-argument` is the JS API's own: an argument of the wrong type or an unknown option.
+ * `too-long`: a value has more than 256 characters once trimmed (as the Rust library counts them,
+ * Unicode scalar values, not UTF-16 code units); it is refused before any matching.
+ */
 export type ProblemCode =
   | "empty"
   | "placeholder"

@@ -6,6 +6,9 @@
 //! `invalid-argument`; nothing is thrown. The library is built not to panic; should it ever,
 //! wasm32 aborts (the call throws a `WebAssembly.RuntimeError`) after the hook below has logged
 //! the panic message to the console.
+//!
+//! Inputs are bounded as in the library: a value longer than [`crate::MAX_INPUT_CHARS`]
+//! characters after clean-up is a `too-long` problem, found in time linear in its length.
 
 use crate::dupes::{self, Group};
 use crate::rules::schema::{FormatKind, Identifies, Value, VendorRules};

@@ -245,6 +245,16 @@ fn check_report(registry: &Registry, value: &str, report: &Report, options: &Opt
         false => Options { vendor: Some(best.vendor.clone()), ..options.clone() },
     };
     let again = registry.decode(&best.normalized, &again_options);
+    // A label string that normalizes to the serial inside it (`normalize_to`) reads as that serial.
+    let wraps_a_serial = registry
+        .vendors()
+        .flat_map(|v| &v.formats)
+        .any(|f| f.id == best.format && !f.normalize_to.is_empty());
+    if wraps_a_serial {
+        let serial = again.candidates.iter().any(|d| d.normalized == best.normalized);
+        assert!(serial, "{value:?} → {:?} does not read as itself: {:?}", best.normalized, again.errors);
+        return;
+    }
     let same = again.candidates.iter().find(|d| d.format == best.format);
     let same = same.unwrap_or_else(|| {
         panic!("{value:?} → {:?} no longer fits {}: {:?}", best.normalized, best.format, again.errors)
