@@ -23,11 +23,12 @@ fn table() -> &'static [(String, &'static str)] {
     })
 }
 
-/// The form values are compared in, from the normalized value: without dots, so
-/// `TO BE FILLED BY OEM` is GLPI's `To Be Filled By O.E.M.`; a value of dots only stays as it is.
+/// The form values are compared in, from the normalized value: its letters and digits, so
+/// `TO BE FILLED BY OEM` is GLPI's `To Be Filled By O.E.M.` and `0123456789---` is a counting
+/// sequence (as a format with separators reads it); a value with neither stays as it is (`.`).
 fn key(normalized: &str) -> String {
-    let undotted: String = normalized.chars().filter(|&c| c != '.').collect();
-    if undotted.is_empty() { normalized.to_string() } else { undotted }
+    let kept: String = normalized.chars().filter(|c| c.is_alphanumeric()).collect();
+    if kept.is_empty() { normalized.to_string() } else { kept }
 }
 
 /// A version number such as `1.0` or `2.1.3` (GLPI's `/\d\.\d(\.\d)?/`, for the whole value).
@@ -45,9 +46,9 @@ fn is_version(value: &str) -> bool {
 /// ```
 pub fn reason(value: &str) -> Option<String> {
     let normalized = crate::normalize(value);
-    // Most values have no dot: they are their own key.
-    let undotted = normalized.contains('.').then(|| key(&normalized));
-    let wanted = undotted.as_deref().unwrap_or(&normalized);
+    // Most values are letters and digits only: they are their own key.
+    let keyed = (!normalized.chars().all(char::is_alphanumeric)).then(|| key(&normalized));
+    let wanted = keyed.as_deref().unwrap_or(&normalized);
     if let Ok(i) = table().binary_search_by(|(k, _)| k.as_str().cmp(wanted)) {
         return Some(table()[i].1.to_string());
     }

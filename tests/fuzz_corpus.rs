@@ -76,7 +76,7 @@ fn a_gs1_string_whose_readable_form_is_too_long_is_refused() {
 }
 
 /// Found by the `decode_vendor` target: "00-00000" passed as a Lenovo machine type-model while
-/// its normalized form "0000000" is a placeholder. Separators no longer hide a repeated character.
+/// its normalized form "0000000" is a placeholder. Separators no longer hide a placeholder.
 #[test]
 fn a_placeholder_behind_separators_is_still_a_placeholder() {
     for value in ["00-00000", "00\u{7f}00000\u{7f}\u{7f}", "0000000"] {
@@ -87,6 +87,12 @@ fn a_placeholder_behind_separators_is_still_a_placeholder() {
         serialkit::placeholder_reason("FF:FF:FF:FF:FF:FF").as_deref(),
         Some("one character repeated ('F')")
     );
+    // Found again after the rebase: the listed placeholders too ("0123456789---" is a Lenovo MTM).
+    let err = serialkit::validate("\u{1}\u{0}0123456789---\r", "lenovo").unwrap_err();
+    assert_eq!(err.message(), "placeholder, not a serial: a counting sequence, not a serial");
+    assert_eq!((err.span().start, err.span().end), (2, 15));
+    let reason = serialkit::placeholder_reason("0123-456-789");
+    assert_eq!(reason.as_deref(), Some("a counting sequence, not a serial"));
 }
 
 /// Found by the `decode_vendor` target, left open (a vendor-rule decision): the older Lenovo
