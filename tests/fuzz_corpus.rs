@@ -95,20 +95,15 @@ fn a_placeholder_behind_separators_is_still_a_placeholder() {
     assert_eq!(reason.as_deref(), Some("a counting sequence, not a serial"));
 }
 
-/// Found by the `decode_vendor` target, left open (a vendor-rule decision): the older Lenovo
-/// label `1S` + 7-character type-model + 7-character serial normalizes to the serial, which no
-/// Lenovo format reads. When it reads, take the format off `NORMALIZED_FORM_UNREAD`.
+/// Found by the `decode_vendor` target: the older Lenovo label (`1S` + 7-character type-model +
+/// 7-character serial) normalized to a serial no Lenovo format reads. It now stays the label.
 #[test]
-fn a_lenovo_16_character_label_still_normalizes_to_a_serial_nothing_reads() {
+fn a_lenovo_16_character_label_normalizes_to_itself() {
     for value in ["1S30C6S3WT030AC3", "1S4384Z8S1234567"] {
         let label = serialkit::validate(value, "lenovo").unwrap();
-        assert!(targets::NORMALIZED_FORM_UNREAD.contains(&label.format.as_str()), "{}", label.format);
-        let serial = serialkit::validate(&label.normalized, "lenovo");
-        assert!(
-            serial.is_err(),
-            "{value} → {} reads now: take {} off the list",
-            label.normalized,
-            label.format
-        );
+        assert_eq!((label.format.as_str(), label.normalized.as_str()), ("lenovo-1s-16", value));
+        assert_eq!(label.fields["serial"].to_string(), &value[9..]);
+        let again = serialkit::validate(&label.normalized, "lenovo").unwrap();
+        assert_eq!(again.fields, label.fields);
     }
 }

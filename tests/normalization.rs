@@ -36,10 +36,12 @@ fn a_lenovo_label_barcode_normalizes_to_the_serial_and_keeps_the_mtm() {
     // The brief's example: the HMM's MTM 20AA0009UK around the serial PF105Q96.
     assert_eq!(best("1S20AA0009UKPF105Q96").0, "PF105Q96");
     assert_eq!(best("1s20aa0009ukpf105q96").0, "PF105Q96");
-    // The older 16-character string: 1S + 7-character type-model + 7-character serial.
+    // The older 16-character string: 1S + 7-character type-model + 7-character serial. No
+    // format reads such a serial alone, so the label stays the value (the serial is a field).
     let old = serialkit::validate("1S4384Z8S1234567", "lenovo").unwrap();
-    assert_eq!((old.format.as_str(), old.normalized.as_str()), ("lenovo-1s-16", "1234567"));
+    assert_eq!((old.format.as_str(), old.normalized.as_str()), ("lenovo-1s-16", "1S4384Z8S1234567"));
     assert_eq!(old.fields["model"].to_string(), "4384Z8S");
+    assert_eq!(old.fields["serial"].to_string(), "1234567");
 }
 
 #[test]

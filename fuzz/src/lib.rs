@@ -28,11 +28,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("sheet", sheet),
 ];
 
-/// Formats whose normalized form is known not to read back: open bugs, each with a test in
-/// `tests/fuzz_corpus.rs` that fails once it is fixed. `lenovo-1s-16` normalizes a label to its
-/// 7-character serial, and no Lenovo format reads 7 characters.
-pub const NORMALIZED_FORM_UNREAD: &[&str] = &["lenovo-1s-16"];
-
 /// The first byte picks the options, the rest is the value (invalid UTF-8 replaced).
 fn split(data: &[u8]) -> (u8, String) {
     match data.split_first() {
@@ -256,9 +251,6 @@ fn check_report(registry: &Registry, value: &str, report: &Report, options: &Opt
         .flat_map(|v| &v.formats)
         .any(|f| f.id == best.format && !f.normalize_to.is_empty());
     if wraps_a_serial {
-        if NORMALIZED_FORM_UNREAD.contains(&best.format.as_str()) {
-            return;
-        }
         let serial = again.candidates.iter().any(|d| d.normalized == best.normalized);
         assert!(serial, "{value:?} → {:?} does not read as itself: {:?}", best.normalized, again.errors);
         return;
