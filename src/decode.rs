@@ -213,6 +213,61 @@ pub struct Partial {
     pub decoded: Option<Decoded>,
 }
 
+/// How many readings an evaluation ranks and builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ranking {
+    /// All of them, best first (a report).
+    Every,
+    /// Only the best: the others are scored, not built.
+    BestOnly,
+}
+
+/// Why a value has no reading, kept until a caller asks [`Registry::explain`] for the problem:
+/// callers that only need to know whether there is a reading skip the explaining.
+enum NoReading {
+    /// Refused before any format was tried (empty, too long, placeholder, unknown vendor).
+    Refused(Problem),
+    /// No format accepted it; the first problem a standard parser found.
+    Unfit { vendor: Option<usize>, standard_problem: Option<Problem> },
+}
+
+/// Why a reading was chosen: its `reason`, the reasons joined with "; ". Written only for the
+/// readings returned; the others are ranked by confidence alone.
+pub(crate) struct Reasons {
+    /// `None` when nobody will read them.
+    text: Option<String>,
+    count: usize,
+}
+
+impl Reasons {
+    /// Reasons to write down.
+    pub(crate) fn written() -> Reasons {
+        Reasons { text: Some(String::new()), count: 0 }
+    }
+
+    /// Reasons nobody will read: pushing them costs nothing.
+    pub(crate) fn unwritten() -> Reasons {
+        Reasons { text: None, count: 0 }
+    }
+
+    /// Adds a reason (`format_args!` formats it only when it is written).
+    pub(crate) fn push(&mut self, reason: std::fmt::Arguments) {
+        use std::fmt::Write;
+        let Some(text) = &mut self.text else { return };
+        if self.count > 0 {
+            text.push_str("; ");
+        }
+        self.count += 1;
+        // Writing to a String cannot fail.
+        let _ = text.write_fmt(reason);
+    }
+
+    /// The reasons joined.
+    pub(crate) fn into_text(self) -> String {
+        self.text.unwrap_or_default()
+    }
+}
+
 /// One format tried on one value.
 #[derive(Clone)]
 struct Attempt<'r> {
@@ -263,20 +318,20 @@ impl Registry {
     /// assert_eq!(report.vendor.as_deref(), Some("apple"));
     /// ```
     pub fn decode(&self, value: &str, options: &Options) -> Report {
-        let (normalized, result) = self.evaluate(value, options, false);
+        let cleaned = Cleaned::new(value);
         let mut report = Report {
             input: value.to_string(),
             valid: false,
             kind: None,
             vendor: None,
             format: None,
-            normalized,
+            normalized: String::new(),
             confidence: 0.0,
             fields: BTreeMap::new(),
             errors: Vec::new(),
             candidates: Vec::new(),
         };
-        match result {
+        match self.readings(value, &cleaned, options, Ranking::Every) {
             Ok(candidates) => {
                 let best = &candidates[0];
                 report.valid = true;
@@ -288,7 +343,10 @@ impl Registry {
                 report.fields = best.fields.clone();
                 report.candidates = candidates;
             }
-            Err(problem) => report.errors.push(problem),
+            Err(none) => {
+                report.normalized = cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect();
+                report.errors.push(self.explain(value, &cleaned, options, none, false));
+            }
         }
         report
     }
@@ -296,55 +354,132 @@ impl Registry {
     /// The best reading of `value`, or what is wrong with it: [`Registry::decode`] without the
     /// other candidates, for bulk work.
     pub fn best(&self, value: &str, options: &Options) -> Result<Decoded, Problem> {
-        self.evaluate(value, options, false).1.map(|mut candidates| candidates.swap_remove(0))
+        let cleaned = Cleaned::new(value);
+        self.best_cleaned(value, &cleaned, options, false)
     }
 
-    /// The vendor-independent normalization, and every reading best first (never empty) or the
-    /// problem to report.
-    ///
-    /// `typing` says the value may be a prefix still being typed: the problem then comes from
-    /// the format the value best starts, not the one it best completes.
-    fn evaluate(
+    /// [`Registry::best`] of a value already cleaned. `typing` says the value may be a prefix
+    /// still being typed: the problem then comes from the format the value best starts, not the
+    /// one it best completes.
+    fn best_cleaned(
         &self,
         value: &str,
+        cleaned: &Cleaned,
         options: &Options,
         typing: bool,
-    ) -> (String, Result<Vec<Decoded>, Problem>) {
-        let cleaned = Cleaned::new(value);
-        let normalized = cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect();
-        if let Err(problem) = self.precheck(value, &cleaned, options.kind) {
-            return (normalized, Err(problem));
+    ) -> Result<Decoded, Problem> {
+        match self.readings(value, cleaned, options, Ranking::BestOnly) {
+            Ok(mut candidates) => Ok(candidates.swap_remove(0)),
+            Err(none) => Err(self.explain(value, cleaned, options, none, typing)),
         }
+    }
+
+    /// The best reading, when there is one; nothing is explained otherwise. For hints that only
+    /// need to know what else a value is.
+    fn reading(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Option<Decoded> {
+        self.readings(value, cleaned, options, Ranking::BestOnly).ok().map(|mut c| c.swap_remove(0))
+    }
+
+    /// Every reading best first (never empty; only the best with [`Ranking::BestOnly`]), or
+    /// what [`Registry::explain`] needs to say why there is none.
+    fn readings(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+        ranking: Ranking,
+    ) -> Result<Vec<Decoded>, NoReading> {
+        self.precheck(value, cleaned, options.kind).map_err(NoReading::Refused)?;
         let vendor = match &options.vendor {
-            Some(name) => match self.vendor_index(name) {
-                Some(v) => Some(v),
-                None => return (normalized, Err(self.unknown_vendor(name, &cleaned))),
-            },
+            Some(name) => Some(
+                self.vendor_index(name)
+                    .ok_or_else(|| NoReading::Refused(self.unknown_vendor(name, cleaned)))?,
+            ),
             None => None,
         };
         let standard_kind = options.kind.is_some_and(Kind::is_standard);
         let mut attempts =
-            if standard_kind { Vec::new() } else { self.attempts(&cleaned, vendor, options.kind, true) };
-        let mut candidates: Vec<Decoded> =
-            attempts.iter_mut().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
+            if standard_kind { Vec::new() } else { self.attempts(cleaned, vendor, options.kind, true) };
         // MAC, IMEI, GTIN and friends belong to no vendor: tried when no vendor was named, or
         // when such a kind was asked for (the vendor then does not matter).
-        let mut standard_problems = Vec::new();
+        let mut standard = Vec::new();
+        let mut standard_problem = None;
         if vendor.is_none() || standard_kind {
             for result in crate::ids::identify(value, options.kind, options.strict) {
                 match result {
-                    Ok(decoded) => candidates.push(decoded),
-                    Err(problem) => standard_problems.push(problem),
+                    Ok(decoded) => standard.push(decoded),
+                    Err(problem) => {
+                        standard_problem.get_or_insert(problem);
+                    }
                 }
             }
         }
-        if !candidates.is_empty() {
-            candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-            candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
-            return (normalized, Ok(candidates));
+        let candidates = match ranking {
+            Ranking::Every => self.every_reading(&mut attempts, standard),
+            Ranking::BestOnly => self.best_reading(&mut attempts, standard).into_iter().collect(),
+        };
+        if candidates.is_empty() {
+            return Err(NoReading::Unfit { vendor, standard_problem });
         }
+        Ok(candidates)
+    }
+
+    /// Every valid attempt and standard reading, best first, without repeats.
+    fn every_reading(&self, attempts: &mut [Attempt], standard: Vec<Decoded>) -> Vec<Decoded> {
+        let mut candidates: Vec<Decoded> =
+            attempts.iter_mut().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
+        candidates.extend(standard);
+        candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
+        candidates
+    }
+
+    /// The reading [`Registry::every_reading`] would put first (the first of the most
+    /// confident), with only that one built.
+    fn best_reading(&self, attempts: &mut [Attempt], standard: Vec<Decoded>) -> Option<Decoded> {
+        enum Pick {
+            Attempt(usize),
+            Standard(usize),
+        }
+        let from_attempts = attempts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.valid())
+            .map(|(i, a)| (self.confidence(a), Pick::Attempt(i)));
+        let from_standard = standard.iter().enumerate().map(|(i, d)| (d.confidence, Pick::Standard(i)));
+        let mut best: Option<(f64, Pick)> = None;
+        for (confidence, pick) in from_attempts.chain(from_standard) {
+            // Only a strictly more confident one replaces it: among equals the first stays, as
+            // the stable sort of every_reading keeps it first.
+            if best.as_ref().is_none_or(|(b, _)| confidence.total_cmp(b).is_gt()) {
+                best = Some((confidence, pick));
+            }
+        }
+        match best?.1 {
+            Pick::Attempt(i) => Some(self.decoded(&mut attempts[i])),
+            Pick::Standard(i) => standard.into_iter().nth(i),
+        }
+    }
+
+    /// The problem to report for a value with no reading.
+    ///
+    /// `typing` says the value may be a prefix still being typed: the problem then comes from
+    /// the format the value best starts, not the one it best completes.
+    fn explain(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+        none: NoReading,
+        typing: bool,
+    ) -> Problem {
+        let (vendor, standard_problem) = match none {
+            NoReading::Refused(problem) => return problem,
+            NoReading::Unfit { vendor, standard_problem } => (vendor, standard_problem),
+        };
+        let standard_kind = options.kind.is_some_and(Kind::is_standard);
         // Nothing fits: try every format, whatever its length, to explain what is wrong.
-        let problem = match standard_problems.into_iter().next() {
+        let problem = match standard_problem {
             // A value shaped like a MAC or an IMEI is best explained by that parser's problem:
             // the parsers only run on values of their shape.
             Some(problem) => problem,
@@ -354,15 +489,15 @@ impl Registry {
                 format!("no {} format fits this value", options.kind.map_or("known", Kind::as_str)),
             ),
             None => {
-                attempts = self.attempts(&cleaned, vendor, options.kind, false);
-                let problem = self.best_problem(&cleaned, &attempts, vendor, options.kind, typing);
-                match vendor.and_then(|_| self.other_reading(value)) {
+                let attempts = self.attempts(cleaned, vendor, options.kind, false);
+                let problem = self.best_problem(cleaned, &attempts, vendor, options.kind, typing);
+                match vendor.and_then(|_| self.other_reading(value, cleaned)) {
                     Some(hint) => problem.with_hint(hint),
                     None => problem,
                 }
             }
         };
-        (normalized, Err(self.wrong_kind(value, options, &cleaned, problem)))
+        self.wrong_kind(value, options, cleaned, problem)
     }
 
     /// For a value refused because a kind was asked for: when it is valid as another kind, the
@@ -373,7 +508,9 @@ impl Registry {
         if problem.kind() == ProblemKind::Placeholder {
             return problem;
         }
-        let Ok(other) = self.best(value, &Options { kind: None, ..options.clone() }) else { return problem };
+        let Some(other) = self.reading(value, cleaned, &Options { kind: None, ..options.clone() }) else {
+            return problem;
+        };
         if wanted.is_standard() && other.kind.is_standard() {
             return problem;
         }
@@ -391,8 +528,8 @@ impl Registry {
 
     /// For a value that is not a serial of the named vendor: what else it is (a MAC pasted into
     /// the serial field, an IMEI, another vendor's model number), as a hint.
-    fn other_reading(&self, value: &str) -> Option<String> {
-        let other = self.best(value, &Options::default()).ok()?;
+    fn other_reading(&self, value: &str, cleaned: &Cleaned) -> Option<String> {
+        let other = self.reading(value, cleaned, &Options::default())?;
         let what = match other.kind {
             Kind::Serial => self.describe(&other),
             _ => format!("{}, not a serial", self.describe(&other)),
@@ -456,14 +593,15 @@ impl Registry {
     /// assert_eq!(partial.state, PartialState::Invalid);
     /// ```
     pub fn check_partial_with(&self, value: &str, options: &Options) -> Partial {
-        let problem = match self.evaluate(value, options, true).1 {
-            Ok(mut candidates) => {
+        let cleaned = Cleaned::new(value);
+        let problem = match self.best_cleaned(value, &cleaned, options, true) {
+            Ok(decoded) => {
                 return Partial {
                     state: PartialState::Valid,
                     problem: None,
                     expected: String::new(),
                     needs: 0,
-                    decoded: Some(candidates.swap_remove(0)),
+                    decoded: Some(decoded),
                 };
             }
             Err(problem) => Some(problem),
@@ -475,7 +613,6 @@ impl Registry {
             needs: 0,
             decoded: None,
         };
-        let cleaned = Cleaned::new(value);
         let vendor = match options.vendor.as_deref().map(|v| self.vendor_index(v)) {
             Some(None) => return invalid(problem),
             Some(Some(v)) => Some(v),
@@ -672,15 +809,39 @@ impl Registry {
         Attempt { format, view, origin, scan, decoding, stripped_prefix }
     }
 
+    /// The reading a valid attempt stands for.
     fn decoded(&self, attempt: &mut Attempt) -> Decoded {
+        let mut reasons = Reasons::written();
+        let confidence = self.assess(attempt, &mut reasons);
+        let format = attempt.format;
+        let decoding = attempt.decoding.take().unwrap_or_default();
+        Decoded {
+            kind: format.rules.identifies.into(),
+            vendor: self.vendors[format.vendor].rules.id.clone(),
+            format: format.rules.id.clone(),
+            normalized: decoding.normalized.unwrap_or_else(|| attempt.view.iter().collect()),
+            confidence,
+            reason: reasons.into_text(),
+            fields: decoding.fields,
+        }
+    }
+
+    /// How sure a valid attempt's reading is, to rank it against the others.
+    fn confidence(&self, attempt: &Attempt) -> f64 {
+        self.assess(attempt, &mut Reasons::unwritten())
+    }
+
+    /// The confidence of a valid attempt, and the reasons for it.
+    fn assess(&self, attempt: &Attempt, reasons: &mut Reasons) -> f64 {
         let format = attempt.format;
         let vendor = &self.vendors[format.vendor].rules;
-        let decoding = attempt.decoding.take().unwrap_or_default();
+        let empty = Decoding::default();
+        let decoding = attempt.decoding.as_ref().unwrap_or(&empty);
         let mut score: f64 = match format.rules.kind {
             FormatKind::Randomized => 0.35,
             _ => 0.5,
         };
-        let mut reasons = vec![format!("fits {} ({} characters)", format.rules.id, attempt.view.len())];
+        reasons.push(format_args!("fits {} ({} characters)", format.rules.id, attempt.view.len()));
         if format.has_literal {
             score += 0.1;
         }
@@ -689,12 +850,12 @@ impl Registry {
             ["year", "year_candidates", "week", "month"].iter().any(|f| decoding.fields.contains_key(*f));
         if dated {
             score += 0.1;
-            reasons.push("its date code is in range".into());
+            reasons.push(format_args!("its date code is in range"));
         }
         score += 0.12 * decoding.table_weight.min(4.0);
         score -= 0.1 * f64::from(decoding.table_misses);
         if decoding.table_hits > 0 {
-            reasons.push(format!(
+            reasons.push(format_args!(
                 "{} code{} found in the vendor's tables",
                 decoding.table_hits,
                 if decoding.table_hits == 1 { "" } else { "s" }
@@ -702,7 +863,7 @@ impl Registry {
         }
         if decoding.check_passed {
             score += 0.3;
-            reasons.push("check digit matches".into());
+            reasons.push(format_args!("check digit matches"));
         }
         if decoding.ambiguous {
             score -= 0.05;
@@ -711,23 +872,15 @@ impl Registry {
         score -= 0.5 * f64::from(decoding.contradictions);
         if attempt.stripped_prefix {
             score -= 0.05;
-            reasons.push("scanner prefix removed".into());
+            reasons.push(format_args!("scanner prefix removed"));
         }
-        reasons.extend(decoding.reasons.iter().cloned());
-        let confidence =
-            (score.clamp(0.05, 0.99) * format.rules.confidence * vendor.confidence * 100.0).round() / 100.0;
+        for reason in &decoding.reasons {
+            reasons.push(format_args!("{reason}"));
+        }
         if format.rules.confidence * vendor.confidence < 1.0 {
-            reasons.push("the format is not fully verified".into());
+            reasons.push(format_args!("the format is not fully verified"));
         }
-        Decoded {
-            kind: format.rules.identifies.into(),
-            vendor: vendor.id.clone(),
-            format: format.rules.id.clone(),
-            normalized: decoding.normalized.unwrap_or_else(|| attempt.view.iter().collect()),
-            confidence,
-            reason: reasons.join("; "),
-            fields: decoding.fields,
-        }
+        (score.clamp(0.05, 0.99) * format.rules.confidence * vendor.confidence * 100.0).round() / 100.0
     }
 
     /// The problem to report when no format accepts the value: the one from the format the
