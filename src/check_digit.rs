@@ -62,10 +62,15 @@ impl Algorithm {
     /// The check character(s) for `body`, or `None` if `body` has a character the algorithm
     /// cannot read or is empty.
     pub fn compute(self, body: &str) -> Option<String> {
+        self.check(body).map(|c| c.as_str().to_string())
+    }
+
+    /// [`Algorithm::compute`] without allocating, for the per-value paths.
+    pub(crate) fn check(self, body: &str) -> Option<Check> {
         if body.is_empty() {
             return None;
         }
-        let one = |c: u8| Some((c as char).to_string());
+        let one = |c: u8| Some(Check { bytes: [c, 0], len: 1 });
         match self {
             Algorithm::Luhn => one(ALNUM[luhn(body, 10)?]),
             Algorithm::LuhnMod16 => one(ALNUM[luhn(body, 16)?]),
@@ -77,7 +82,10 @@ impl Algorithm {
                 one(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"[pure_system(body, 37, 2, 36)?])
             }
             Algorithm::Iso7064Mod37_36 => one(ALNUM[hybrid_system(body, 36)?]),
-            Algorithm::Iso7064Mod97_10 => Some(format!("{:02}", mod97_10(body)?)),
+            Algorithm::Iso7064Mod97_10 => {
+                let n = mod97_10(body)? as u8;
+                Some(Check { bytes: [b'0' + n / 10, b'0' + n % 10], len: 2 })
+            }
             Algorithm::Verhoeff => one(b'0' + verhoeff(body)?),
             Algorithm::Damm => one(b'0' + damm(body)?),
         }
@@ -88,7 +96,34 @@ impl Algorithm {
         let w = self.width();
         value.is_ascii()
             && value.len() > w
-            && self.compute(&value[..value.len() - w]).as_deref() == Some(&value[value.len() - w..])
+            && self.check(&value[..value.len() - w]).is_some_and(|c| c.as_str() == &value[value.len() - w..])
+    }
+}
+
+/// The check character(s) an algorithm computed: one or two ASCII characters (none for the
+/// default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Check {
+    bytes: [u8; 2],
+    len: u8,
+}
+
+impl Check {
+    /// Whether it is the one character `c`.
+    pub(crate) fn is(&self, c: char) -> bool {
+        self.as_str().chars().eq(std::iter::once(c))
+    }
+
+    /// The characters as text.
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits, letters and '*' are ever stored.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -97,59 +132,55 @@ fn digit(c: u8, radix: u32) -> Option<usize> {
     (c as char).to_digit(radix).filter(|_| !c.is_ascii_lowercase()).map(|d| d as usize)
 }
 
-fn digits(body: &str, radix: u32) -> Option<Vec<usize>> {
-    body.bytes().map(|c| digit(c, radix)).collect()
+/// The values of `body`'s characters in `radix`, `None` for one outside it; read in either
+/// direction without collecting them.
+fn digits(body: &str, radix: u32) -> impl DoubleEndedIterator<Item = Option<usize>> + '_ {
+    body.bytes().map(move |c| digit(c, radix))
 }
 
 /// Luhn mod n: double every second digit from the right of the body, add the digits of each
 /// product in base n.
 fn luhn(body: &str, n: u32) -> Option<usize> {
     let n = n as usize;
-    let sum: usize = digits(body, n as u32)?
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            if i % 2 == 0 {
-                let p = 2 * d;
-                p / n + p % n
-            } else {
-                d
-            }
-        })
-        .sum();
+    let sum = digits(body, n as u32).rev().enumerate().try_fold(0, |sum, (i, d)| {
+        let d = d?;
+        let term = if i % 2 == 0 { 2 * d / n + 2 * d % n } else { d };
+        Some(sum + term)
+    })?;
     Some((n - sum % n) % n)
 }
 
 fn gs1_mod10(body: &str) -> Option<usize> {
-    let sum: usize =
-        digits(body, 10)?.iter().rev().enumerate().map(|(i, &d)| if i % 2 == 0 { 3 * d } else { d }).sum();
+    let sum = digits(body, 10)
+        .rev()
+        .enumerate()
+        .try_fold(0, |sum, (i, d)| Some(sum + if i % 2 == 0 { 3 * d? } else { d? }))?;
     Some((10 - sum % 10) % 10)
 }
 
 fn isbn_mod11(body: &str) -> Option<usize> {
-    let sum: usize = digits(body, 10)?.iter().enumerate().map(|(i, &d)| (i + 1) * d).sum();
+    let sum = digits(body, 10).enumerate().try_fold(0, |sum, (i, d)| Some(sum + (i + 1) * d?))?;
     Some(sum % 11)
 }
 
 /// ISO 7064 pure system with modulus `m` and radix `r`; `radix_chars` is how many input
 /// characters have values (10 for digits, 36 for alphanumerics).
 fn pure_system(body: &str, m: usize, r: usize, radix_chars: u32) -> Option<usize> {
-    let p = digits(body, radix_chars)?.iter().fold(0, |p, &d| ((p + d) * r) % m);
+    let p = digits(body, radix_chars).try_fold(0, |p, d| Some(((p + d?) * r) % m))?;
     Some((m + 1 - p) % m)
 }
 
 /// ISO 7064 hybrid system MOD (m+1, m).
 fn hybrid_system(body: &str, m: usize) -> Option<usize> {
-    let p = digits(body, m as u32)?.iter().fold(m, |p, &d| {
-        let s = (p + d) % m;
-        (if s == 0 { m } else { s } * 2) % (m + 1)
-    });
+    let p = digits(body, m as u32).try_fold(m, |p, d| {
+        let s = (p + d?) % m;
+        Some((if s == 0 { m } else { s } * 2) % (m + 1))
+    })?;
     Some((m + 1 - p) % m)
 }
 
 fn mod97_10(body: &str) -> Option<usize> {
-    let r = digits(body, 10)?.iter().fold(0, |r, &d| (r * 10 + d) % 97);
+    let r = digits(body, 10).try_fold(0, |r, d| Some((r * 10 + d?) % 97))?;
     // 98 − (body·100 mod 97) lies in 2..=98; reducing it mod 97 would give 00/01 for 97/98.
     Some(98 - (r * 100) % 97)
 }
@@ -172,11 +203,10 @@ const VERHOEFF_P: [[u8; 10]; 8] = [
 const VERHOEFF_INV: [u8; 10] = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
 
 fn verhoeff(body: &str) -> Option<u8> {
-    let c = digits(body, 10)?
-        .iter()
+    let c = digits(body, 10)
         .rev()
         .enumerate()
-        .fold(0u8, |c, (i, &d)| VERHOEFF_D[c as usize][VERHOEFF_P[(i + 1) % 8][d] as usize]);
+        .try_fold(0u8, |c, (i, d)| Some(VERHOEFF_D[c as usize][VERHOEFF_P[(i + 1) % 8][d?] as usize]))?;
     Some(VERHOEFF_INV[c as usize])
 }
 
@@ -190,7 +220,7 @@ const DAMM: [[u8; 10]; 10] = [
 ];
 
 fn damm(body: &str) -> Option<u8> {
-    digits(body, 10)?.iter().try_fold(0u8, |i, &d| Some(DAMM[i as usize][d]))
+    digits(body, 10).try_fold(0u8, |i, d| Some(DAMM[i as usize][d?]))
 }
 
 #[cfg(test)]

@@ -213,13 +213,18 @@ pub struct Partial {
     pub decoded: Option<Decoded>,
 }
 
-/// How many readings an evaluation ranks and builds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ranking {
-    /// All of them, best first (a report).
-    Every,
-    /// Only the best: the others are scored, not built.
-    BestOnly,
+/// Which reading [`Registry::best_reading`] chose.
+enum Pick {
+    Attempt(usize),
+    Standard(usize),
+}
+
+/// What the formats and parsers that fit a value made of it.
+struct Gathered<'r> {
+    vendor: Option<usize>,
+    attempts: Vec<Attempt<'r>>,
+    /// The standard parsers' readings and problems.
+    standard: Vec<Result<Decoded, Problem>>,
 }
 
 /// Why a value has no reading, kept until a caller asks [`Registry::explain`] for the problem:
@@ -242,7 +247,8 @@ pub(crate) struct Reasons {
 impl Reasons {
     /// Reasons to write down.
     pub(crate) fn written() -> Reasons {
-        Reasons { text: Some(String::new()), count: 0 }
+        // Room for the usual few reasons, so the text is not grown again and again.
+        Reasons { text: Some(String::with_capacity(160)), count: 0 }
     }
 
     /// Reasons nobody will read: pushing them costs nothing.
@@ -331,7 +337,7 @@ impl Registry {
             errors: Vec::new(),
             candidates: Vec::new(),
         };
-        match self.readings(value, &cleaned, options, Ranking::Every) {
+        match self.every_reading(value, &cleaned, options) {
             Ok(candidates) => {
                 let best = &candidates[0];
                 report.valid = true;
@@ -344,7 +350,7 @@ impl Registry {
                 report.candidates = candidates;
             }
             Err(none) => {
-                report.normalized = cleaned.chars.iter().map(|c| c.to_ascii_uppercase()).collect();
+                report.normalized = cleaned.upper();
                 report.errors.push(self.explain(value, &cleaned, options, none, false));
             }
         }
@@ -368,28 +374,19 @@ impl Registry {
         options: &Options,
         typing: bool,
     ) -> Result<Decoded, Problem> {
-        match self.readings(value, cleaned, options, Ranking::BestOnly) {
-            Ok(mut candidates) => Ok(candidates.swap_remove(0)),
-            Err(none) => Err(self.explain(value, cleaned, options, none, typing)),
-        }
+        self.best_reading(value, cleaned, options)
+            .map_err(|none| self.explain(value, cleaned, options, none, typing))
     }
 
     /// The best reading, when there is one; nothing is explained otherwise. For hints that only
     /// need to know what else a value is.
     fn reading(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Option<Decoded> {
-        self.readings(value, cleaned, options, Ranking::BestOnly).ok().map(|mut c| c.swap_remove(0))
+        self.best_reading(value, cleaned, options).ok()
     }
 
-    /// Every reading best first (never empty; only the best with [`Ranking::BestOnly`]), or
-    /// what [`Registry::explain`] needs to say why there is none.
-    fn readings(
-        &self,
-        value: &str,
-        cleaned: &Cleaned,
-        options: &Options,
-        ranking: Ranking,
-    ) -> Result<Vec<Decoded>, NoReading> {
-        self.precheck(value, cleaned, options.kind).map_err(NoReading::Refused)?;
+    /// What every format and standard parser that fits the value's length and kind made of it.
+    fn gather(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Result<Gathered<'_>, NoReading> {
+        self.precheck(cleaned, options.kind).map_err(NoReading::Refused)?;
         let vendor = match &options.vendor {
             Some(name) => Some(
                 self.vendor_index(name)
@@ -398,55 +395,57 @@ impl Registry {
             None => None,
         };
         let standard_kind = options.kind.is_some_and(Kind::is_standard);
-        let mut attempts =
+        let attempts =
             if standard_kind { Vec::new() } else { self.attempts(cleaned, vendor, options.kind, true) };
         // MAC, IMEI, GTIN and friends belong to no vendor: tried when no vendor was named, or
         // when such a kind was asked for (the vendor then does not matter).
-        let mut standard = Vec::new();
+        let standard = match vendor.is_none() || standard_kind {
+            true => crate::ids::identify_cleaned(value, cleaned, options.kind, options.strict),
+            false => Vec::new(),
+        };
+        Ok(Gathered { vendor, attempts, standard })
+    }
+
+    /// Every reading best first, without repeats (never empty), or why there is none.
+    fn every_reading(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+    ) -> Result<Vec<Decoded>, NoReading> {
+        let Gathered { vendor, mut attempts, standard } = self.gather(value, cleaned, options)?;
+        let mut candidates: Vec<Decoded> =
+            attempts.iter_mut().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
         let mut standard_problem = None;
-        if vendor.is_none() || standard_kind {
-            for result in crate::ids::identify(value, options.kind, options.strict) {
-                match result {
-                    Ok(decoded) => standard.push(decoded),
-                    Err(problem) => {
-                        standard_problem.get_or_insert(problem);
-                    }
+        for result in standard {
+            match result {
+                Ok(decoded) => candidates.push(decoded),
+                Err(problem) => {
+                    standard_problem.get_or_insert(problem);
                 }
             }
         }
-        let candidates = match ranking {
-            Ranking::Every => self.every_reading(&mut attempts, standard),
-            Ranking::BestOnly => self.best_reading(&mut attempts, standard).into_iter().collect(),
-        };
         if candidates.is_empty() {
             return Err(NoReading::Unfit { vendor, standard_problem });
         }
+        candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
         Ok(candidates)
     }
 
-    /// Every valid attempt and standard reading, best first, without repeats.
-    fn every_reading(&self, attempts: &mut [Attempt], standard: Vec<Decoded>) -> Vec<Decoded> {
-        let mut candidates: Vec<Decoded> =
-            attempts.iter_mut().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
-        candidates.extend(standard);
-        candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        candidates.dedup_by(|b, a| a.format == b.format && a.normalized == b.normalized);
-        candidates
-    }
-
-    /// The reading [`Registry::every_reading`] would put first (the first of the most
-    /// confident), with only that one built.
-    fn best_reading(&self, attempts: &mut [Attempt], standard: Vec<Decoded>) -> Option<Decoded> {
-        enum Pick {
-            Attempt(usize),
-            Standard(usize),
-        }
+    /// The reading [`Registry::every_reading`] puts first (the first of the most confident),
+    /// with only that one built, or why there is none.
+    fn best_reading(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Result<Decoded, NoReading> {
+        let Gathered { vendor, mut attempts, mut standard } = self.gather(value, cleaned, options)?;
         let from_attempts = attempts
             .iter()
             .enumerate()
             .filter(|(_, a)| a.valid())
             .map(|(i, a)| (self.confidence(a), Pick::Attempt(i)));
-        let from_standard = standard.iter().enumerate().map(|(i, d)| (d.confidence, Pick::Standard(i)));
+        let from_standard = standard
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.as_ref().ok()?.confidence, Pick::Standard(i))));
         let mut best: Option<(f64, Pick)> = None;
         for (confidence, pick) in from_attempts.chain(from_standard) {
             // Only a strictly more confident one replaces it: among equals the first stays, as
@@ -455,9 +454,14 @@ impl Registry {
                 best = Some((confidence, pick));
             }
         }
-        match best?.1 {
-            Pick::Attempt(i) => Some(self.decoded(&mut attempts[i])),
-            Pick::Standard(i) => standard.into_iter().nth(i),
+        match best {
+            Some((_, Pick::Attempt(i))) => Ok(self.decoded(&mut attempts[i])),
+            // A reading was picked: the result is Ok.
+            Some((_, Pick::Standard(i))) => standard.swap_remove(i).map_err(NoReading::Refused),
+            None => {
+                let standard_problem = standard.into_iter().find_map(Result::err);
+                Err(NoReading::Unfit { vendor, standard_problem })
+            }
         }
     }
 
@@ -682,7 +686,7 @@ impl Registry {
     }
 
     /// Empty, too long and placeholder values fail before any format is tried.
-    fn precheck(&self, value: &str, cleaned: &Cleaned, kind: Option<Kind>) -> Result<(), Problem> {
+    fn precheck(&self, cleaned: &Cleaned, kind: Option<Kind>) -> Result<(), Problem> {
         if cleaned.chars.is_empty() {
             return Err(Problem::new(ProblemKind::Empty, Span::new(0, cleaned.input_len), "empty value")
                 .with_hint("enter the serial printed on the unit's label"));
@@ -702,7 +706,7 @@ impl Registry {
         if kind == Some(Kind::Mac) {
             return Ok(());
         }
-        if let Some(reason) = placeholders::reason(value) {
+        if let Some(reason) = placeholders::reason_cleaned(&cleaned.chars) {
             let (s, e) = cleaned.input_span(0, cleaned.chars.len());
             let (what, hint) = match kind.filter(|k| k.is_standard()) {
                 Some(k) => (

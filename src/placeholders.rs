@@ -1,5 +1,6 @@
 //! Known junk values that stand in for a serial: BIOS defaults, labels, counting sequences.
 
+use crate::normalize::Cleaned;
 use std::sync::OnceLock;
 
 static LIST: &str = include_str!("../vendors/data/placeholders.tsv");
@@ -31,10 +32,11 @@ fn key(normalized: &str) -> String {
     if kept.is_empty() { normalized.to_string() } else { kept }
 }
 
-/// A version number such as `1.0` or `2.1.3` (GLPI's `/\d\.\d(\.\d)?/`, for the whole value).
-fn is_version(value: &str) -> bool {
-    let parts: Vec<&str> = value.split('.').collect();
-    (2..=3).contains(&parts.len()) && parts.iter().all(|p| p.len() == 1 && p.as_bytes()[0].is_ascii_digit())
+/// A version number such as `1.0` or `2.1.3` (GLPI's `/\d\.\d(\.\d)?/`, for the whole value):
+/// single digits with dots between them, two or three of them.
+fn is_version(chars: &[char]) -> bool {
+    matches!(chars.len(), 3 | 5)
+        && chars.iter().enumerate().all(|(i, &c)| if i % 2 == 0 { c.is_ascii_digit() } else { c == '.' })
 }
 
 /// Why `value` is a placeholder rather than a serial, or `None` when it is not one.
@@ -45,26 +47,31 @@ fn is_version(value: &str) -> bool {
 /// assert!(serialkit::placeholder_reason("C02TJ0Q7GVC8").is_none());
 /// ```
 pub fn reason(value: &str) -> Option<String> {
-    let normalized = crate::normalize(value);
-    // Most values are letters and digits only: they are their own key.
-    let keyed = (!normalized.chars().all(char::is_alphanumeric)).then(|| key(&normalized));
-    let wanted = keyed.as_deref().unwrap_or(&normalized);
-    if let Ok(i) = table().binary_search_by(|(k, _)| k.as_str().cmp(wanted)) {
+    reason_cleaned(&Cleaned::new(value).chars)
+}
+
+/// [`reason`] for a value's cleaned characters (case kept). They are compared in upper case
+/// without building that text: nearly every value checked is no placeholder.
+pub(crate) fn reason_cleaned(chars: &[char]) -> Option<String> {
+    let upper = || chars.iter().map(|c| c.to_ascii_uppercase());
+    // The comparison form of `key`: the letters and digits, unless there are none.
+    let keyed = chars.iter().any(|c| c.is_alphanumeric());
+    let wanted = || upper().filter(move |c| !keyed || c.is_alphanumeric());
+    if let Ok(i) = table().binary_search_by(|(k, _)| k.chars().cmp(wanted())) {
         return Some(table()[i].1.to_string());
     }
     // Separators do not make a run of one character a serial: "00-00000" is "0000000".
-    let mut kept = normalized.chars().filter(|c| c.is_alphanumeric());
+    let mut kept = upper().filter(|c| c.is_alphanumeric());
     let first = kept.next()?;
     let (same, count) = kept.fold((true, 1), |(same, n), c| (same && c == first, n + 1));
     if same && count >= 3 {
         return Some(format!("one character repeated ('{first}')"));
     }
     // GLPI's /^(0|1)+$/: a row of switches or a test pattern, not a serial.
-    let len = normalized.chars().count();
-    if len >= 4 && normalized.chars().all(|c| c == '0' || c == '1') {
+    if chars.len() >= 4 && chars.iter().all(|&c| c == '0' || c == '1') {
         return Some("only the digits 0 and 1".into());
     }
-    if is_version(&normalized) {
+    if is_version(chars) {
         return Some("a version number, not a serial".into());
     }
     None
@@ -100,6 +107,17 @@ mod tests {
         assert_eq!(reason("1.0").as_deref(), Some("a version number, not a serial"));
         assert_eq!(reason("2.1.3").as_deref(), Some("a version number, not a serial"));
         assert_eq!(reason("1.23").as_deref(), None);
+    }
+
+    #[test]
+    fn versions_are_single_digits_with_dots() {
+        for (value, version) in
+            [("1.0", true), ("2.1.3", true), ("1.", false), ("1.2.", false), ("12.3", false)]
+        {
+            let chars: Vec<char> = value.chars().collect();
+            assert_eq!(is_version(&chars), version, "{value}");
+        }
+        assert_eq!(reason("1.2.3.4").as_deref(), None);
     }
 
     #[test]

@@ -303,7 +303,7 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
             if human { "human-readable" } else { "scanned" }
         ),
     );
-    Ok(decoded(Kind::Gs1, "gs1-element-string", normalized, confidence, reasons, fields))
+    Ok(decoded(Kind::Gs1, "gs1-element-string", normalized, confidence, reasons.join("; "), fields))
 }
 
 /// How the human-readable form writes a '(' inside data, so it does not start the next AI.

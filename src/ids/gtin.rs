@@ -8,8 +8,9 @@
 
 use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
-use crate::decode::{Decoded, Kind};
+use crate::decode::{Decoded, Kind, Reasons};
 use crate::error::{Problem, ProblemKind};
+use crate::normalize::Cleaned;
 
 const SEPARATORS: &[char] = &[' ', '-'];
 
@@ -71,7 +72,7 @@ pub fn organization(prefix: &str) -> Option<&'static str> {
 /// assert_eq!(err.message(), "check digit should be 1, not 2");
 /// ```
 pub fn parse(value: &str) -> Result<Decoded, Problem> {
-    read(value, false)
+    read_gtin(&Cleaned::new(value), false)
 }
 
 /// [`parse`] as validator.js's `isEAN` reads numbers: 8, 13 or 14 digits, so a 12-digit UPC-A
@@ -85,20 +86,21 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
 /// assert!(serialkit::ids::gtin::parse_strict("0036000291452").is_ok());
 /// ```
 pub fn parse_strict(value: &str) -> Result<Decoded, Problem> {
-    read(value, true)
+    read_gtin(&Cleaned::new(value), true)
 }
 
-fn read(value: &str, strict: bool) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "the digits under the barcode")?;
+/// [`parse`] (or [`parse_strict`]) of a value already cleaned.
+pub(crate) fn read_gtin(cleaned: &Cleaned, strict: bool) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "the digits under the barcode")?;
     let digits = decimal_digits(&text, SEPARATORS, "a gtin")?;
     let n = digits.len();
     let format = match n {
         8 => "gtin-8",
         12 if strict => {
-            let compact: String = digits.iter().map(|&(c, _)| c).collect();
+            let compact = &digits.compact;
             return Err(Problem::new(
                 ProblemKind::TooShort,
-                text.span(digits[0].1, digits[n - 1].1 + 1),
+                text.span(digits.at(&text, 0), digits.at(&text, n - 1) + 1),
                 "12 digits is a upc-a, not an ean",
             )
             .with_hint(format!("an ean has 8, 13 or 14 digits: write this upc-a as the ean-13 0{compact}")));
@@ -117,17 +119,19 @@ fn read(value: &str, strict: bool) -> Result<Decoded, Problem> {
         _ => {
             return Err(Problem::new(
                 ProblemKind::TooLong,
-                text.span(digits[14].1, text.len()),
+                text.span(digits.at(&text, 14), text.len()),
                 format!("too long: {n} digits, a gtin has at most 14"),
             ));
         }
     };
-    let compact: String = digits.iter().map(|&(c, _)| c).collect();
-    verify_mod10(&text, &digits)?;
+    let compact = &digits.compact;
+    verify_mod10(&text, compact, || digits.at(&text, n - 1))?;
     let mut fields = Fields::default();
-    let mut reasons = vec![format!("{n} digits"), "gs1 check digit matches".to_string()];
+    let mut reasons = Reasons::written();
+    reasons.push(format_args!("{n} digits"));
+    reasons.push(format_args!("gs1 check digit matches"));
     let gtin14 = format!("{compact:0>14}");
-    fields.text("gtin", gtin14.clone()).text("check_digit", digits[n - 1].0.to_string());
+    fields.text("gtin", gtin14.as_str()).text("check_digit", &compact[n - 1..]);
     let mut confidence: f64 = match n {
         8 => 0.6,
         14 => 0.75,
@@ -145,20 +149,20 @@ fn read(value: &str, strict: bool) -> Result<Decoded, Problem> {
         }
     } else {
         if n == 14 {
-            fields.int("indicator", i64::from(super::digit_value(digits[0].0)));
+            fields.int("indicator", i64::from(super::digit_value(digits.char(0))));
         }
         prefix_fields(&mut fields, &mut reasons, &gtin14[1..]);
         if &gtin14[1..4] == "978" {
             let body = &gtin14[4..13];
-            fields
-                .text("isbn10", format!("{body}{}", Algorithm::IsbnMod11.compute(body).unwrap_or_default()));
+            let check = Algorithm::IsbnMod11.check(body).unwrap_or_default();
+            fields.text("isbn10", format!("{body}{check}"));
         }
     }
     if compact.bytes().all(|b| b == b'0') {
-        reasons.push("all zeros: a placeholder, not a product".into());
+        reasons.push(format_args!("all zeros: a placeholder, not a product"));
         confidence = 0.1;
     }
-    Ok(decoded(Kind::Gtin, format, compact, confidence, reasons, fields))
+    Ok(decoded(Kind::Gtin, format, digits.compact, confidence, reasons.into_text(), fields))
 }
 
 /// Reads an 8-digit UPC-E (number system 0 or 1, six digits, check digit) and expands it to the
@@ -169,40 +173,46 @@ fn read(value: &str, strict: bool) -> Result<Decoded, Problem> {
 /// assert_eq!(upc.fields["upc_a"].to_string(), "042100005264");
 /// ```
 pub fn parse_upc_e(value: &str) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "the 8 digits under the UPC-E barcode")?;
+    read_upc_e(&Cleaned::new(value))
+}
+
+/// [`parse_upc_e`] of a value already cleaned.
+pub(crate) fn read_upc_e(cleaned: &Cleaned) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "the 8 digits under the UPC-E barcode")?;
     let digits = decimal_digits(&text, SEPARATORS, "a upc-e")?;
     let n = digits.len();
     if n != 8 {
         let (kind, span, what) = match n < 8 {
             true => (ProblemKind::TooShort, text.end(), "too short"),
-            false => (ProblemKind::TooLong, text.span(digits[8].1, text.len()), "too long"),
+            false => (ProblemKind::TooLong, text.span(digits.at(&text, 8), text.len()), "too long"),
         };
         return Err(Problem::new(kind, span, format!("{what}: {n} digits, a upc-e has 8")));
     }
-    let compact: String = digits.iter().map(|&(c, _)| c).collect();
-    let (first, at) = digits[0];
+    let first = digits.char(0);
     if first != '0' && first != '1' {
+        let at = digits.at(&text, 0);
         return Err(Problem::new(
             ProblemKind::InvalidCharacter,
             text.span(at, at + 1),
             format!("'{first}' cannot start a upc-e: its number system is 0 or 1"),
         ));
     }
-    let upc_a = expand_upc_e(&compact);
-    let expected = Algorithm::Gs1Mod10.compute(&upc_a[..11]).unwrap_or_default();
-    let (found, at) = digits[7];
-    if expected != found.to_string() {
-        return Err(check_digit_problem(&text, at, &expected, found));
+    let upc_a = expand_upc_e(&digits.compact);
+    let expected = Algorithm::Gs1Mod10.check(&upc_a[..11]).unwrap_or_default();
+    let found = digits.char(7);
+    if !expected.is(found) {
+        return Err(check_digit_problem(&text, digits.at(&text, 7), expected.as_str(), found));
     }
     let mut fields = Fields::default();
-    let mut reasons =
-        vec!["8 digits, number system 0 or 1".into(), "check digit of the upc-a matches".into()];
+    let mut reasons = Reasons::written();
+    reasons.push(format_args!("8 digits, number system 0 or 1"));
+    reasons.push(format_args!("check digit of the upc-a matches"));
     fields
         .text("upc_a", upc_a.clone())
         .text("gtin", format!("{upc_a:0>14}"))
         .text("check_digit", found.to_string());
     prefix_fields(&mut fields, &mut reasons, &format!("0{upc_a}"));
-    Ok(decoded(Kind::Gtin, "upc-e", compact, 0.5, reasons, fields))
+    Ok(decoded(Kind::Gtin, "upc-e", digits.compact, 0.5, reasons.into_text(), fields))
 }
 
 /// The UPC-A for an 8-digit UPC-E: zeros restored where the last body digit says.
@@ -228,7 +238,12 @@ fn expand_upc_e(upc_e: &str) -> String {
 /// assert_eq!(isbn.fields["isbn13"].to_string(), "9781857982183");
 /// ```
 pub fn parse_isbn(value: &str) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "the ISBN printed on the back cover or the copyright page")?;
+    read_isbn(&Cleaned::new(value))
+}
+
+/// [`parse_isbn`] of a value already cleaned.
+pub(crate) fn read_isbn(cleaned: &Cleaned) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "the ISBN printed on the back cover or the copyright page")?;
     let chars = text.without(SEPARATORS);
     let n = chars.len();
     for (i, &(c, at)) in chars.iter().enumerate() {
@@ -244,22 +259,22 @@ pub fn parse_isbn(value: &str) -> Result<Decoded, Problem> {
     }
     let compact: String = chars.iter().map(|&(c, _)| c.to_ascii_uppercase()).collect();
     let mut fields = Fields::default();
-    let mut reasons = vec![];
+    let mut reasons = Reasons::written();
     match n {
         10 => {
-            let expected = Algorithm::IsbnMod11.compute(&compact[..9]).unwrap_or_default();
+            let expected = Algorithm::IsbnMod11.check(&compact[..9]).unwrap_or_default();
             let (found, at) = chars[9];
-            if expected != found.to_ascii_uppercase().to_string() {
-                return Err(check_digit_problem(&text, at, &expected, found));
+            if !expected.is(found.to_ascii_uppercase()) {
+                return Err(check_digit_problem(&text, at, expected.as_str(), found));
             }
             let body = format!("978{}", &compact[..9]);
-            let isbn13 = format!("{body}{}", Algorithm::Gs1Mod10.compute(&body).unwrap_or_default());
+            let isbn13 = format!("{body}{}", Algorithm::Gs1Mod10.check(&body).unwrap_or_default());
             fields
-                .text("isbn13", isbn13.clone())
                 .text("gtin", format!("0{isbn13}"))
-                .text("check_digit", expected);
-            reasons.push("10 characters, isbn mod 11 check digit matches".to_string());
-            Ok(decoded(Kind::Isbn, "isbn-10", compact, 0.8, reasons, fields))
+                .text("isbn13", isbn13)
+                .text("check_digit", expected.as_str());
+            reasons.push(format_args!("10 characters, isbn mod 11 check digit matches"));
+            Ok(decoded(Kind::Isbn, "isbn-10", compact, 0.8, reasons.into_text(), fields))
         }
         13 => {
             let prefix = &compact[..3];
@@ -271,17 +286,15 @@ pub fn parse_isbn(value: &str) -> Result<Decoded, Problem> {
                 )
                 .with_hint("this may be another product's gtin; books use the 978 and 979 prefixes"));
             }
-            verify_mod10(&text, &chars)?;
-            fields.text("gtin", format!("0{compact}")).text("check_digit", chars[12].0.to_string());
+            verify_mod10(&text, &compact, || chars[12].1)?;
+            fields.text("gtin", format!("0{compact}")).text("check_digit", &compact[12..]);
             if prefix == "978" {
                 let body = &compact[3..12];
-                fields.text(
-                    "isbn10",
-                    format!("{body}{}", Algorithm::IsbnMod11.compute(body).unwrap_or_default()),
-                );
+                let check = Algorithm::IsbnMod11.check(body).unwrap_or_default();
+                fields.text("isbn10", format!("{body}{check}"));
             }
-            reasons.push(format!("13 digits starting with {prefix}, gs1 check digit matches"));
-            Ok(decoded(Kind::Isbn, "isbn-13", compact, 0.85, reasons, fields))
+            reasons.push(format_args!("13 digits starting with {prefix}, gs1 check digit matches"));
+            Ok(decoded(Kind::Isbn, "isbn-13", compact, 0.85, reasons.into_text(), fields))
         }
         _ if n < 13 => {
             let problem = Problem::new(
@@ -308,24 +321,25 @@ fn look_alike(c: char) -> bool {
 }
 
 /// `prefix` and `organization` for the GS1 prefix of a GTIN-13.
-fn prefix_fields(fields: &mut Fields, reasons: &mut Vec<String>, gtin13: &str) {
+fn prefix_fields(fields: &mut Fields, reasons: &mut Reasons, gtin13: &str) {
     let prefix = &gtin13[..3];
     fields.text("prefix", prefix);
     match organization(prefix) {
         Some(org) => {
             fields.text("organization", org);
         }
-        None => reasons.push(format!("gs1 prefix {prefix} is not in the built-in table")),
+        None => reasons.push(format_args!("gs1 prefix {prefix} is not in the built-in table")),
     }
 }
 
-/// Checks the last digit with GS1 mod 10.
-fn verify_mod10(text: &Text, digits: &[(char, usize)]) -> Result<(), Problem> {
-    let body: String = digits[..digits.len() - 1].iter().map(|&(c, _)| c).collect();
-    let expected = Algorithm::Gs1Mod10.compute(&body).unwrap_or_default();
-    let (found, at) = digits[digits.len() - 1];
-    if expected != found.to_string() {
-        return Err(check_digit_problem(text, at, &expected, found));
+/// Checks the last digit of `compact` (the digits; `last_at` finds the last one's cleaned
+/// index for the problem) with GS1 mod 10.
+fn verify_mod10(text: &Text, compact: &str, last_at: impl FnOnce() -> usize) -> Result<(), Problem> {
+    let (body, last) = compact.split_at(compact.len() - 1);
+    let expected = Algorithm::Gs1Mod10.check(body).unwrap_or_default();
+    if expected.as_str() != last {
+        let found = last.chars().next().unwrap_or_default();
+        return Err(check_digit_problem(text, last_at(), expected.as_str(), found));
     }
     Ok(())
 }

@@ -5,8 +5,9 @@
 
 use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
-use crate::decode::{Decoded, Kind};
+use crate::decode::{Decoded, Kind, Reasons};
 use crate::error::{Problem, ProblemKind};
+use crate::normalize::Cleaned;
 
 const SEPARATORS: &[char] = &[' ', '-'];
 
@@ -21,7 +22,12 @@ const SEPARATORS: &[char] = &[' ', '-'];
 /// assert_eq!(err.message(), "check digit should be 1, not 2");
 /// ```
 pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "the 15-digit IMEI (dial *#06#)")?;
+    read_imei(&Cleaned::new(value))
+}
+
+/// [`parse_imei`] of a value already cleaned.
+pub(crate) fn read_imei(cleaned: &Cleaned) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "the 15-digit IMEI (dial *#06#)")?;
     let digits = decimal_digits(&text, SEPARATORS, "an imei")?;
     let n = digits.len();
     if n < 14 {
@@ -35,39 +41,41 @@ pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
     if n > 16 {
         return Err(Problem::new(
             ProblemKind::TooLong,
-            text.span(digits[16].1, text.len()),
+            text.span(digits.at(&text, 16), text.len()),
             format!("too long: {n} digits, an imei has 15 (16 for an imeisv)"),
         ));
     }
-    let compact: String = digits.iter().map(|&(c, _)| c).collect();
+    let compact = &digits.compact;
     let (tac, serial, rest) = (&compact[..8], &compact[8..14], &compact[14..]);
     let mut fields = Fields::default();
     fields.text("tac", tac).text("serial", serial).text("reporting_body", &compact[..2]);
-    let mut reasons = vec![format!("{n} digits")];
+    let mut reasons = Reasons::written();
+    reasons.push(format_args!("{n} digits"));
     let (kind, format, confidence) = match n {
         15 => {
-            let expected = Algorithm::Luhn.compute(&compact[..14]).unwrap_or_default();
-            if expected != rest {
-                return Err(check_digit_problem(&text, digits[14].1, &expected, digits[14].0));
+            let expected = Algorithm::Luhn.check(&compact[..14]).unwrap_or_default();
+            if expected.as_str() != rest {
+                let at = digits.at(&text, 14);
+                return Err(check_digit_problem(&text, at, expected.as_str(), digits.char(14)));
             }
-            fields.text("check_digit", digits[14].0.to_string());
-            reasons.push("luhn check digit matches".into());
+            fields.text("check_digit", rest);
+            reasons.push(format_args!("luhn check digit matches"));
             (Kind::Imei, "imei", 0.9)
         }
         14 => {
             // Not on the value: what its check digit would be, named apart from a given one.
-            let expected = Algorithm::Luhn.compute(&compact).unwrap_or_default();
-            fields.text("computed_check_digit", expected);
-            reasons.push("no check digit to verify (14 digits)".into());
+            let expected = Algorithm::Luhn.check(compact).unwrap_or_default();
+            fields.text("computed_check_digit", expected.as_str());
+            reasons.push(format_args!("no check digit to verify (14 digits)"));
             (Kind::Imei, "imei", 0.5)
         }
         _ => {
             fields.text("svn", rest);
-            reasons.push("software version number instead of a check digit".into());
+            reasons.push(format_args!("software version number instead of a check digit"));
             (Kind::Imeisv, "imeisv", 0.7)
         }
     };
-    Ok(decoded(kind, format, compact, confidence, reasons, fields))
+    Ok(decoded(kind, format, digits.compact, confidence, reasons.into_text(), fields))
 }
 
 /// Reads a MEID: 14 hex digits (optionally a 15th, the Luhn mod 16 check digit) or the 18-digit
@@ -86,7 +94,12 @@ pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
 /// assert_eq!(meid.fields["pseudo_esn"].to_string(), "8016B128");
 /// ```
 pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "the MEID (14 hex digits or 18 decimal digits)")?;
+    read_meid(&Cleaned::new(value))
+}
+
+/// [`parse_meid`] of a value already cleaned.
+pub(crate) fn read_meid(cleaned: &Cleaned) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "the MEID (14 hex digits or 18 decimal digits)")?;
     let chars = text.without(SEPARATORS);
     let all_decimal = chars.iter().all(|(c, _)| c.is_ascii_digit());
     let n = chars.len();
@@ -104,7 +117,7 @@ pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
         .with_hint(hint));
     }
     let compact: String = chars.iter().map(|(c, _)| c.to_ascii_uppercase()).collect();
-    let mut reasons = vec![];
+    let mut reasons = Reasons::written();
     let (format, hex, check_len) = match n {
         14 | 15 => ("meid-hex", compact[..14].to_string(), n - 14),
         18 | 19 if all_decimal => {
@@ -155,13 +168,13 @@ pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
     if check_len == 1 {
         let algorithm =
             if body.bytes().all(|b| b.is_ascii_digit()) { Algorithm::Luhn } else { Algorithm::LuhnMod16 };
-        let expected = algorithm.compute(body).unwrap_or_default();
+        let expected = algorithm.check(body).unwrap_or_default();
         let (found, at) = chars[n - 1];
-        if expected != found.to_ascii_uppercase().to_string() {
-            return Err(check_digit_problem(&text, at, &expected, found));
+        if !expected.is(found.to_ascii_uppercase()) {
+            return Err(check_digit_problem(&text, at, expected.as_str(), found));
         }
-        fields.text("check_digit", expected);
-        reasons.push("luhn check digit matches".to_string());
+        fields.text("check_digit", expected.as_str());
+        reasons.push(format_args!("luhn check digit matches"));
     }
     let maker = u64::from_str_radix(&hex[..8], 16).unwrap_or(0);
     let serial = u64::from_str_radix(&hex[8..], 16).unwrap_or(0);
@@ -177,14 +190,14 @@ pub fn parse_meid(value: &str) -> Result<Decoded, Problem> {
         .text("pseudo_esn_dec", format!("{:03}{:08}", pseudo >> 24, pseudo & 0xFF_FFFF));
     let mut confidence: f64 = if check_len == 1 { 0.85 } else { 0.6 };
     if format == "meid-hex" && all_decimal {
-        reasons.push("only decimal digits: also an imei".to_string());
+        reasons.push(format_args!("only decimal digits: also an imei"));
         confidence -= 0.3;
     }
     if format == "meid-hex" && !(hex.starts_with('A') || hex.starts_with('9')) {
-        reasons.push("region code outside A0–FF and 99 (MEIDs assigned so far)".to_string());
+        reasons.push(format_args!("region code outside A0–FF and 99 (MEIDs assigned so far)"));
         confidence -= 0.2;
     }
-    Ok(decoded(Kind::Meid, format, compact, confidence, reasons, fields))
+    Ok(decoded(Kind::Meid, format, compact, confidence, reasons.into_text(), fields))
 }
 
 /// The pseudo-ESN of a 56-bit MEID: the manufacturer code 0x80 and the low 24 bits of the
@@ -202,12 +215,16 @@ fn pseudo_esn(meid: u64) -> u32 {
 /// assert_eq!(sim.normalized, "8931410106543789306");
 /// ```
 pub fn parse_iccid(value: &str) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "the ICCID printed on the SIM card (19 or 20 digits)")?;
+    read_iccid(&Cleaned::new(value))
+}
+
+/// [`parse_iccid`] of a value already cleaned.
+pub(crate) fn read_iccid(cleaned: &Cleaned) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "the ICCID printed on the SIM card (19 or 20 digits)")?;
     let mut chars = text.without(SEPARATORS);
-    let mut reasons = vec![];
-    if chars.last().is_some_and(|(c, _)| matches!(c, 'F' | 'f')) && chars.len() > 1 {
+    let filler = chars.last().is_some_and(|(c, _)| matches!(c, 'F' | 'f')) && chars.len() > 1;
+    if filler {
         chars.pop();
-        reasons.push("filler F removed".to_string());
     }
     if let Some(&(c, at)) = chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
         return Err(not_a_digit(&text, at, c, "an iccid"));
@@ -236,16 +253,20 @@ pub fn parse_iccid(value: &str) -> Result<Decoded, Problem> {
         ));
     }
     let compact: String = chars.iter().map(|&(c, _)| c).collect();
-    let expected = Algorithm::Luhn.compute(&compact[..n - 1]).unwrap_or_default();
+    let expected = Algorithm::Luhn.check(&compact[..n - 1]).unwrap_or_default();
     let (found, at) = chars[n - 1];
-    if expected != found.to_string() {
-        return Err(check_digit_problem(&text, at, &expected, found));
+    if !expected.is(found) {
+        return Err(check_digit_problem(&text, at, expected.as_str(), found));
     }
-    reasons.insert(0, format!("{n} digits starting with 89"));
-    reasons.push("luhn check digit matches".to_string());
+    let mut reasons = Reasons::written();
+    reasons.push(format_args!("{n} digits starting with 89"));
+    if filler {
+        reasons.push(format_args!("filler F removed"));
+    }
+    reasons.push(format_args!("luhn check digit matches"));
     let mut fields = Fields::default();
-    fields.text("industry", "89").text("check_digit", expected).text("account", &compact[2..n - 1]);
-    Ok(decoded(Kind::Iccid, "iccid", compact, 0.9, reasons, fields))
+    fields.text("industry", "89").text("check_digit", expected.as_str()).text("account", &compact[2..n - 1]);
+    Ok(decoded(Kind::Iccid, "iccid", compact, 0.9, reasons.into_text(), fields))
 }
 
 #[cfg(test)]

@@ -31,8 +31,9 @@
 
 use super::oui::{self, MacRegistry};
 use super::{Fields, Text};
-use crate::decode::{Decoded, Kind};
+use crate::decode::{Decoded, Kind, Reasons};
 use crate::error::{Problem, ProblemKind};
+use crate::normalize::Cleaned;
 
 const SEPARATORS: &[char] = &[':', '-', '.', ' '];
 
@@ -58,7 +59,7 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
 
 /// [`parse`] with the organization looked up in `registry` (none when `None`).
 pub fn parse_with(value: &str, registry: Option<&MacRegistry>) -> Result<Decoded, Problem> {
-    read(value, registry, false)
+    read(&Cleaned::new(value), registry, false)
 }
 
 /// [`parse`] as validator.js reads addresses: every group written in full, so `d0:5:9:4:a2:a0`
@@ -70,11 +71,16 @@ pub fn parse_with(value: &str, registry: Option<&MacRegistry>) -> Result<Decoded
 /// assert_eq!((err.span().start, err.span().end), (3, 4));
 /// ```
 pub fn parse_strict(value: &str) -> Result<Decoded, Problem> {
-    read(value, oui::current(), true)
+    read(&Cleaned::new(value), oui::current(), true)
 }
 
-fn read(value: &str, registry: Option<&MacRegistry>, strict: bool) -> Result<Decoded, Problem> {
-    let text = Text::new(value, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
+/// [`parse`] (or [`parse_strict`]) of a value already cleaned.
+pub(crate) fn parse_cleaned(cleaned: &Cleaned, strict: bool) -> Result<Decoded, Problem> {
+    read(cleaned, oui::current(), strict)
+}
+
+fn read(cleaned: &Cleaned, registry: Option<&MacRegistry>, strict: bool) -> Result<Decoded, Problem> {
+    let text = Text::new(cleaned, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
     let chars = text.chars();
     check_characters(&text)?;
     let separator = chars.iter().copied().find(|c| SEPARATORS.contains(c));
@@ -122,7 +128,8 @@ fn check_characters(text: &Text) -> Result<(), Problem> {
 fn split(text: &Text, separator: Option<char>) -> Result<Vec<(usize, usize)>, Problem> {
     let chars = text.chars();
     let Some(sep) = separator else { return Ok(vec![(0, chars.len())]) };
-    let mut groups = Vec::new();
+    // Room for the most groups a notation has (EUI-64's 8).
+    let mut groups = Vec::with_capacity(8);
     let mut start = 0;
     for i in 0..=chars.len() {
         if i == chars.len() || chars[i] == sep {
@@ -151,14 +158,14 @@ fn octets(
     groups: &[(usize, usize)],
     strict: bool,
 ) -> Result<(Vec<u8>, &'static str, bool), Problem> {
-    let hex: String = text.chars().iter().filter(|c| c.is_ascii_hexdigit()).collect();
     let n = groups.len();
     let longest = groups.iter().map(|(s, e)| e - s).max().unwrap_or(0);
     let (digits_per_group, notation) = match (n, separator) {
         (1, _) => {
-            let len = hex.len();
+            // One group: no separators, and every character a hex digit (check_characters).
+            let len = text.len();
             return match len {
-                12 | 16 => Ok((bytes(&hex), "bare", false)),
+                12 | 16 => Ok((pack(text.chars().iter().copied()), "bare", false)),
                 _ if len < 12 => Err(Problem::new(
                     ProblemKind::TooShort,
                     text.end(),
@@ -218,7 +225,6 @@ fn octets(
             });
         }
     };
-    let mut out = String::new();
     let mut short = false;
     for &(s, e) in groups {
         let len = e - s;
@@ -245,12 +251,12 @@ fn octets(
             });
         }
         short |= len < digits_per_group;
-        for _ in len..digits_per_group {
-            out.push('0');
-        }
-        out.extend(&text.chars()[s..e]);
     }
-    Ok((bytes(&out), notation, short))
+    // Each group with its dropped leading zeros restored.
+    let digits = groups.iter().flat_map(|&(s, e)| {
+        std::iter::repeat_n('0', digits_per_group - (e - s)).chain(text.chars()[s..e].iter().copied())
+    });
+    Ok((pack(digits), notation, short))
 }
 
 /// A way to write a MAC address, as netaddr's dialects write them (`netaddr/strategy/eui48.py`).
@@ -306,8 +312,7 @@ impl Notation {
 /// ```
 pub fn write(value: &str, notation: Notation) -> Result<Option<String>, Problem> {
     let decoded = parse_with(value, None)?;
-    let octets = bytes(&decoded.normalized.replace(':', ""));
-    Ok(write_octets(&octets, notation))
+    Ok(write_octets(&pack(decoded.normalized.chars().filter(|&c| c != ':')), notation))
 }
 
 /// `octets` in `notation` (`None` for PostgreSQL with other than 6 octets).
@@ -331,9 +336,17 @@ pub fn write_octets(octets: &[u8], notation: Notation) -> Option<String> {
     })
 }
 
-/// The bytes of an even-length hex string.
-fn bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0)).collect()
+/// The octets of hex digits, two to an octet (the digits are checked already; an even number).
+fn pack(digits: impl Iterator<Item = char>) -> Vec<u8> {
+    let mut octets = Vec::with_capacity(8);
+    for (i, c) in digits.enumerate() {
+        let nibble = c.to_digit(16).unwrap_or(0) as u8;
+        match octets.last_mut() {
+            Some(last) if i % 2 == 1 => *last |= nibble,
+            _ => octets.push(nibble << 4),
+        }
+    }
+    octets
 }
 
 fn colons(octets: &[u8]) -> String {
@@ -360,15 +373,18 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
         .flag("multicast", first & 0x01 != 0)
         .flag("locally_administered", first & 0x02 != 0);
     if !eui64 {
-        let mut extended = octets[..3].to_vec();
-        extended.extend([0xFF, 0xFE]);
-        extended.extend(&octets[3..]);
+        let mut extended = [0xFF; 8];
+        extended[..3].copy_from_slice(&octets[..3]);
+        extended[3] = 0xFF;
+        extended[4] = 0xFE;
+        extended[5..].copy_from_slice(&octets[3..]);
         fields.text("eui64", colons(&extended));
         extended[0] ^= 0x02;
         fields.text("modified_eui64", colons(&extended));
     }
     let format = if eui64 { "mac-eui64" } else { "mac-eui48" };
-    let mut reasons = vec![format!("{} octets in {notation} notation", octets.len())];
+    let mut reasons = Reasons::written();
+    reasons.push(format_args!("{} octets in {notation} notation", octets.len()));
     let mut confidence: f64 = match notation {
         "bare" => 0.5,
         "postgresql" => 0.85,
@@ -378,74 +394,88 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
         confidence -= 0.1;
     }
     if short_groups {
-        reasons.push("leading zeros restored".to_string());
+        reasons.push(format_args!("leading zeros restored"));
         confidence -= 0.1;
     }
     if notation == "bare" && !octets.iter().any(|b| b >> 4 > 9 || b & 15 > 9) {
-        reasons.push("only decimal digits: may be another number".to_string());
+        reasons.push(format_args!("only decimal digits: may be another number"));
         confidence -= 0.2;
     }
     if octets.iter().all(|&b| b == 0) {
-        reasons.push("all zeros: no real interface has it".to_string());
+        reasons.push(format_args!("all zeros: no real interface has it"));
         confidence = 0.3;
     } else if octets.iter().all(|&b| b == 0xFF) {
-        reasons.push("the broadcast address".to_string());
+        reasons.push(format_args!("the broadcast address"));
     }
     // GLPI's MAC blacklist (glpi-project/glpi src/Blacklist.php) refuses 00:50:56:C0:*:* as
     // "VMware MAC address" (00:50:56:C0:00:01 and :08 as vmnet): the host side of VMware's
     // virtual networks, alike on every host, so it tells no machine apart.
     if octets[..4] == [0x00, 0x50, 0x56, 0xC0] {
         fields.flag("virtual", true);
-        reasons.push("a VMware host's virtual network adapter (vmnet): the same on many machines".into());
+        reasons
+            .push(format_args!("a VMware host's virtual network adapter (vmnet): the same on many machines"));
     }
     let special = octets.iter().all(|&b| b == 0) || octets.iter().all(|&b| b == 0xFF);
-    let found = registry.filter(|_| !special).and_then(|r| organization(r, &octets, &mut fields));
+    let found =
+        registry.filter(|_| !special).is_some_and(|r| organization(r, &octets, &mut fields, &mut reasons));
     let local = first & 0x02 != 0;
     match found {
-        Some(reason) => reasons.push(reason),
-        None if local && first & 0x01 == 0 => reasons.push(
-            "locally administered (randomized or assigned by software): no registered organization".into(),
-        ),
-        None if local || special => {}
-        None => {
+        true => {}
+        false if local && first & 0x01 == 0 => reasons.push(format_args!(
+            "locally administered (randomized or assigned by software): no registered organization"
+        )),
+        false if local || special => {}
+        false => {
             if let Some(r) = registry {
-                reasons.push(format!("no organization in the ieee registries of {}", r.date()));
+                reasons.push(format_args!("no organization in the ieee registries of {}", r.date()));
             }
         }
     }
     let normalized = colons(&octets);
-    super::decoded(Kind::Mac, format, normalized, (confidence * 100.0).round() / 100.0, reasons, fields)
+    super::decoded(
+        Kind::Mac,
+        format,
+        normalized,
+        (confidence * 100.0).round() / 100.0,
+        reasons.into_text(),
+        fields,
+    )
 }
 
 /// Looks the address up (a group address by its OUI with the group bit cleared), adds the
-/// `organization` and `registry` fields and returns the reason, if the block is registered.
-fn organization(registry: &MacRegistry, octets: &[u8], fields: &mut Fields) -> Option<String> {
+/// `organization` and `registry` fields and the reason, and says whether the block is registered.
+fn organization(registry: &MacRegistry, octets: &[u8], fields: &mut Fields, reasons: &mut Reasons) -> bool {
     let first = octets[0];
     // As it is first: a few early MA-L assignments have the local or the group bit set.
-    let (assignment, group) = match registry.lookup(octets) {
-        Some(a) => (a, false),
+    let found = match registry.lookup(octets) {
+        Some(a) => Some((a, false)),
         None if first & 0x01 != 0 => {
-            let mut individual = octets.to_vec();
+            let mut individual = [0; 8];
+            individual[..octets.len()].copy_from_slice(octets);
             individual[0] &= !0x01;
-            (registry.lookup(&individual)?, true)
+            registry.lookup(&individual[..octets.len()]).map(|a| (a, true))
         }
-        None => return None,
+        None => None,
     };
+    let Some((assignment, group)) = found else { return false };
     let local = first & 0x02 != 0;
     fields.text("organization", assignment.organization).text("registry", assignment.registry.as_str());
-    let block = format!("{} {}", assignment.registry, assignment.prefix_text());
-    Some(if assignment.is_registration_authority() {
-        format!(
+    let (registry_kind, prefix, organization) =
+        (assignment.registry, assignment.prefix_display(), assignment.organization);
+    let block = format_args!("{registry_kind} {prefix}");
+    if assignment.is_registration_authority() {
+        reasons.push(format_args!(
             "in {block} of the ieee registration authority: the block inside it is not in the registries of {}",
             registry.date()
-        )
+        ));
     } else if group {
-        format!("group address of {} ({block})", assignment.organization)
+        reasons.push(format_args!("group address of {organization} ({block})"));
     } else if local {
-        format!("{block}: {}, an early assignment with the local bit set", assignment.organization)
+        reasons.push(format_args!("{block}: {organization}, an early assignment with the local bit set"));
     } else {
-        format!("{block}: {}", assignment.organization)
-    })
+        reasons.push(format_args!("{block}: {organization}"));
+    }
+    true
 }
 
 #[cfg(test)]

@@ -23,15 +23,14 @@ use crate::rules::schema::Value;
 use std::collections::BTreeMap;
 
 /// The cleaned characters of a value, with the way back to the input's characters.
-pub(crate) struct Text {
-    cleaned: Cleaned,
+pub(crate) struct Text<'a> {
+    cleaned: &'a Cleaned,
 }
 
-impl Text {
-    /// Cleans `value`, rejecting empty and overlong values; `what` names the identifier in the
+impl<'a> Text<'a> {
+    /// The cleaned value, rejected when empty or overlong; `what` names the identifier in the
     /// messages ("an imei").
-    pub(crate) fn new(value: &str, what: &str) -> Result<Text, Problem> {
-        let cleaned = Cleaned::new(value);
+    pub(crate) fn new(cleaned: &'a Cleaned, what: &str) -> Result<Text<'a>, Problem> {
         if cleaned.chars.is_empty() {
             return Err(Problem::new(ProblemKind::Empty, Span::new(0, cleaned.input_len), "empty value")
                 .with_hint(format!("enter {what}")));
@@ -72,12 +71,12 @@ impl Text {
 
     /// The characters other than `separators`, each with its index among the cleaned characters.
     pub(crate) fn without(&self, separators: &[char]) -> Vec<(char, usize)> {
-        self.chars()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !separators.contains(c))
-            .map(|(i, &c)| (c, i))
-            .collect()
+        // Sized for all of them: collecting a filter would grow the vector several times.
+        let mut kept = Vec::with_capacity(self.len());
+        kept.extend(
+            self.chars().iter().enumerate().filter(|(_, c)| !separators.contains(c)).map(|(i, &c)| (c, i)),
+        );
+        kept
     }
 }
 
@@ -99,21 +98,51 @@ pub(crate) fn look_alike_digit(c: char) -> Option<char> {
     LOOK_ALIKES.iter().find(|(x, _)| *x == c).map(|&(_, d)| d)
 }
 
-/// The problem for a character that is not a decimal digit in a digits-only identifier.
-/// The decimal digits of `text` once `separators` are dropped, each with its cleaned index; the
-/// first other character is the problem.
-pub(crate) fn decimal_digits(
-    text: &Text,
-    separators: &[char],
-    what: &str,
-) -> Result<Vec<(char, usize)>, Problem> {
-    let chars = text.without(separators);
-    match chars.iter().find(|(c, _)| !c.is_ascii_digit()) {
-        Some(&(c, at)) => Err(not_a_digit(text, at, c, what)),
-        None => Ok(chars),
+/// The decimal digits of a value once its separators are dropped.
+pub(crate) struct Digits {
+    /// The digits, as text.
+    pub(crate) compact: String,
+    separators: &'static [char],
+}
+
+impl Digits {
+    /// How many digits there are.
+    pub(crate) fn len(&self) -> usize {
+        self.compact.len()
+    }
+
+    /// Digit `k`.
+    pub(crate) fn char(&self, k: usize) -> char {
+        char::from(self.compact.as_bytes()[k])
+    }
+
+    /// The index of digit `k` among the cleaned characters of `text` (the end past the last):
+    /// found again when a problem needs it, rather than kept for every digit.
+    pub(crate) fn at(&self, text: &Text, k: usize) -> usize {
+        let kept = text.chars().iter().enumerate().filter(|(_, c)| !self.separators.contains(c));
+        kept.map(|(i, _)| i).nth(k).unwrap_or(text.len())
     }
 }
 
+/// The decimal digits of `text` once `separators` are dropped; the first other character is the
+/// problem.
+pub(crate) fn decimal_digits(
+    text: &Text,
+    separators: &'static [char],
+    what: &str,
+) -> Result<Digits, Problem> {
+    let mut compact = String::with_capacity(text.len());
+    for (at, &c) in text.chars().iter().enumerate() {
+        if c.is_ascii_digit() {
+            compact.push(c);
+        } else if !separators.contains(&c) {
+            return Err(not_a_digit(text, at, c, what));
+        }
+    }
+    Ok(Digits { compact, separators })
+}
+
+/// The problem for a character that is not a decimal digit in a digits-only identifier.
 pub(crate) fn not_a_digit(text: &Text, at: usize, c: char, what: &str) -> Problem {
     let problem = Problem::new(
         ProblemKind::InvalidCharacter,
@@ -171,7 +200,7 @@ pub(crate) fn decoded(
     format: &str,
     normalized: String,
     confidence: f64,
-    reasons: Vec<String>,
+    reason: String,
     fields: Fields,
 ) -> Decoded {
     Decoded {
@@ -180,7 +209,7 @@ pub(crate) fn decoded(
         format: format.to_string(),
         normalized,
         confidence,
-        reason: reasons.join("; "),
+        reason,
         fields: fields.into_map(),
     }
 }
@@ -194,48 +223,58 @@ pub(crate) fn digit_value(c: char) -> u32 {
 /// and returns what each made of it, valid readings and problems alike. `strict` is
 /// [`crate::Options::strict`].
 pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Result<Decoded, Problem>> {
-    let mac = if strict { mac::parse_strict } else { mac::parse };
-    let gtin = if strict { gtin::parse_strict } else { gtin::parse };
+    identify_cleaned(value, &Cleaned::new(value), kind, strict)
+}
+
+/// [`identify`] of a value already cleaned as `cleaned`.
+pub(crate) fn identify_cleaned(
+    value: &str,
+    cleaned: &Cleaned,
+    kind: Option<Kind>,
+    strict: bool,
+) -> Vec<Result<Decoded, Problem>> {
+    let mac = || mac::parse_cleaned(cleaned, strict);
+    let gtin = || gtin::read_gtin(cleaned, strict);
     let mut out = Vec::new();
     match kind {
-        Some(Kind::Mac) => out.push(mac(value)),
+        Some(Kind::Mac) => out.push(mac()),
         // `--kind imei` is strict (validator.js reads 16 digits as wrong); `--kind imeisv` or no
         // kind reads 16 digits as an IMEISV (python-stdnum).
-        Some(Kind::Imei) => out.push(imei::parse_imei(value).and_then(|d| {
+        Some(Kind::Imei) => out.push(imei::read_imei(cleaned).and_then(|d| {
             match d.kind {
                 Kind::Imeisv => Err(Problem::new(
                     ProblemKind::TooLong,
-                    Span::new(0, value.chars().count()),
+                    Span::new(0, cleaned.input_len),
                     "16 digits is an imeisv, not an imei",
                 )
                 .with_hint("an imei has 15 digits; pass --kind imeisv to accept the software-version form")),
                 _ => Ok(d),
             }
         })),
-        Some(Kind::Imeisv) => out.push(imei::parse_imei(value).and_then(|d| {
+        Some(Kind::Imeisv) => out.push(imei::read_imei(cleaned).and_then(|d| {
             match d.kind {
                 Kind::Imeisv => Ok(d),
                 _ => Err(Problem::new(
                     ProblemKind::TooShort,
-                    Span::new(0, value.chars().count()),
+                    Span::new(0, cleaned.input_len),
                     "an imeisv has 16 digits",
                 )
                 .with_hint("a 15-digit value with a check digit is an imei: pass --kind imei")),
             }
         })),
-        Some(Kind::Meid) => out.push(imei::parse_meid(value)),
-        Some(Kind::Iccid) => out.push(imei::parse_iccid(value)),
+        Some(Kind::Meid) => out.push(imei::read_meid(cleaned)),
+        Some(Kind::Iccid) => out.push(imei::read_iccid(cleaned)),
         Some(Kind::Gtin) => {
-            out.push(gtin(value));
-            if shape(value).digits == 8 {
-                out.push(gtin::parse_upc_e(value));
+            out.push(gtin());
+            if shape(cleaned).digits == 8 {
+                out.push(gtin::read_upc_e(cleaned));
             }
         }
-        Some(Kind::Isbn) => out.push(gtin::parse_isbn(value)),
+        Some(Kind::Isbn) => out.push(gtin::read_isbn(cleaned)),
         Some(Kind::Gs1) => out.push(gs1::parse(value)),
         Some(_) => {}
         None => {
-            let s = shape(value);
+            let s = shape(cleaned);
             if s.too_long {
                 return out;
             }
@@ -247,25 +286,25 @@ pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Res
                 let separated = s.colons + s.dashes + s.dots + s.spaces > 0;
                 let bare = s.digits + s.hex_letters;
                 if (separated && !digits_only) || s.colons + s.dots > 0 || bare == 12 || bare == 16 {
-                    out.push(mac(value));
+                    out.push(mac());
                 }
             }
             if digits_only && (14..=16).contains(&s.digits) {
-                out.push(imei::parse_imei(value));
+                out.push(imei::read_imei(cleaned));
             }
             let meid_hex = s.other == 0 && s.dots + s.colons == 0 && s.hex_letters > 0;
             if (meid_hex && (14..=15).contains(&(s.digits + s.hex_letters)))
                 || (digits_only && (18..=19).contains(&s.digits))
             {
-                out.push(imei::parse_meid(value));
+                out.push(imei::read_meid(cleaned));
             }
             if s.starts_89 && (18..=20).contains(&s.digits) && s.other + s.dots + s.colons == 0 {
-                out.push(imei::parse_iccid(value));
+                out.push(imei::read_iccid(cleaned));
             }
             if digits_only && [8, 12, 13, 14].contains(&s.digits) {
-                out.push(gtin(value));
+                out.push(gtin());
                 if s.digits == 8 {
-                    out.push(gtin::parse_upc_e(value));
+                    out.push(gtin::read_upc_e(cleaned));
                 }
             }
             let isbn10 = s.digits == 10 || (s.digits == 9 && s.ends_x);
@@ -273,7 +312,7 @@ pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Res
                 && s.colons + s.dots == 0
                 && s.other <= usize::from(s.ends_x)
             {
-                out.push(gtin::parse_isbn(value));
+                out.push(gtin::read_isbn(cleaned));
             }
         }
     }
@@ -296,8 +335,7 @@ struct Shape {
     too_long: bool,
 }
 
-fn shape(value: &str) -> Shape {
-    let cleaned = Cleaned::new(value);
+fn shape(cleaned: &Cleaned) -> Shape {
     let mut s = Shape { too_long: cleaned.chars.len() > MAX_INPUT_CHARS, ..Shape::default() };
     let mut compact = String::new();
     for &c in &cleaned.chars {
@@ -358,9 +396,9 @@ mod tests {
 
     #[test]
     fn text_rejects_empty_and_overlong_values() {
-        let e = Text::new("  ", "an imei").err().unwrap();
+        let e = Text::new(&Cleaned::new("  "), "an imei").err().unwrap();
         assert_eq!((e.message(), e.span()), ("empty value", Span::new(0, 2)));
-        let e = Text::new(&"1".repeat(MAX_INPUT_CHARS + 4), "an imei").err().unwrap();
+        let e = Text::new(&Cleaned::new(&"1".repeat(MAX_INPUT_CHARS + 4)), "an imei").err().unwrap();
         assert_eq!(e.kind(), ProblemKind::TooLong);
         assert_eq!(e.span(), Span::new(MAX_INPUT_CHARS, MAX_INPUT_CHARS + 4));
     }

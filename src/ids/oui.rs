@@ -35,7 +35,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// The registry a block was assigned in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -99,10 +99,32 @@ impl Assignment<'_> {
 
     /// The prefix in the IEEE's notation: `00-00-0C`, `70-B3-D5-F2-F`.
     pub fn prefix_text(&self) -> String {
-        let digits = (self.registry.bits() / 4) as usize;
-        let hex = format!("{:0digits$X}", self.prefix);
-        let pairs: Vec<&str> = (0..digits).step_by(2).map(|i| &hex[i..(i + 2).min(digits)]).collect();
-        pairs.join("-")
+        self.prefix_display().to_string()
+    }
+
+    /// [`Assignment::prefix_text`] to format into other text without a string of its own.
+    pub(crate) fn prefix_display(&self) -> impl fmt::Display {
+        PrefixText { prefix: self.prefix, digits: self.registry.bits() / 4 }
+    }
+}
+
+/// A prefix of `digits` hex digits, written in pairs separated by `-`.
+struct PrefixText {
+    prefix: u64,
+    digits: u32,
+}
+
+impl fmt::Display for PrefixText {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for i in 0..self.digits {
+            if i > 0 && i % 2 == 0 {
+                f.write_char('-')?;
+            }
+            let nibble = (self.prefix >> (4 * (self.digits - 1 - i))) & 0xF;
+            f.write_char(char::from(HEX[nibble as usize]))?;
+        }
+        Ok(())
     }
 }
 
@@ -265,20 +287,52 @@ impl MacRegistry {
         (0..self.count).map(|i| self.assignment(self.record(i)))
     }
 
-    /// The assignment in `registry` whose prefix is `prefix36`'s first bits, if any.
-    fn find(&self, prefix36: u64, registry: RegistryKind) -> Option<Assignment<'_>> {
-        let shift = 36 - registry.bits();
-        let key = (prefix36 >> shift << shift) << 2 | registry as u64;
-        let (mut lo, mut hi) = (0, self.count);
+    /// The sort key of record `i`: its prefix (36 bits, left-aligned) and registry.
+    fn key(&self, i: usize) -> u64 {
+        self.record(i) >> 26
+    }
+
+    /// The first record in `lo..hi` whose key is at least `key` (`hi` when none is).
+    fn lower_bound(&self, mut lo: usize, mut hi: usize, key: u64) -> usize {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match (self.record(mid) >> 26).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(self.assignment(self.record(mid))),
+            if self.key(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        None
+        lo
+    }
+
+    /// The records of blocks inside the 24-bit prefix `oui` (its MA-L and what is carved out of
+    /// it): every block an address of that prefix can be in. Usually none or one.
+    fn records_of(&self, oui: u64) -> std::ops::Range<usize> {
+        let (first, limit) = (oui << 14, (oui + 1) << 14);
+        let lo = self.lower_bound(0, self.count, first);
+        let hi = match lo + 1 {
+            next if next >= self.count || self.key(next) >= limit => next.min(self.count),
+            // A registration authority's block, subdivided: search for its end.
+            next => self.lower_bound(next, self.count, limit),
+        };
+        match lo < self.count && self.key(lo) < limit {
+            true => lo..hi,
+            false => lo..lo,
+        }
+    }
+
+    /// The assignment in `registry` whose prefix is `prefix36`'s first bits, if any, among the
+    /// records in `within`.
+    fn find(
+        &self,
+        prefix36: u64,
+        registry: RegistryKind,
+        within: std::ops::Range<usize>,
+    ) -> Option<Assignment<'_>> {
+        let shift = 36 - registry.bits();
+        let key = (prefix36 >> shift << shift) << 2 | registry as u64;
+        let at = self.lower_bound(within.start, within.end, key);
+        (at < within.end && self.key(at) == key).then(|| self.assignment(self.record(at)))
     }
 
     /// The assignment with the longest prefix that `address` (at least 5 octets: an EUI-48 or
@@ -300,9 +354,10 @@ impl MacRegistry {
             | (u64::from(c) << 12)
             | (u64::from(d) << 4)
             | (u64::from(e) >> 4);
+        let within = self.records_of(prefix36 >> 12);
         [RegistryKind::MaS, RegistryKind::Iab, RegistryKind::MaM, RegistryKind::MaL]
             .into_iter()
-            .find_map(|registry| self.find(prefix36, registry))
+            .find_map(|registry| self.find(prefix36, registry, within.clone()))
     }
 }
 

@@ -6,7 +6,7 @@
 //! accepts the completed value, or rejects only its check digit (a different last character
 //! then fixes it). So the answer can never disagree with the parser about what is valid.
 
-use super::{gs1, identify};
+use super::{gs1, identify, identify_cleaned};
 use crate::decode::Kind;
 use crate::error::{Problem, ProblemKind};
 use crate::normalize::Cleaned;
@@ -15,7 +15,8 @@ use crate::rules::pattern::CharSet;
 /// What a value still being typed as `kind` lacks: at least this many characters, and the
 /// characters that may come next. `None` when no completion is valid.
 pub(crate) fn completion(value: &str, kind: Kind, strict: bool) -> Option<(usize, CharSet)> {
-    let typed = Cleaned::new(value).chars;
+    let cleaned = Cleaned::new(value);
+    let typed = &cleaned.chars;
     let accepts = |witness: &str| {
         identify(&format!("{value}{witness}"), Some(kind), strict).iter().any(|r| {
             r.as_ref().is_ok_and(|d| d.kind == kind)
@@ -23,9 +24,9 @@ pub(crate) fn completion(value: &str, kind: Kind, strict: bool) -> Option<(usize
         })
     };
     let witnesses = match kind {
-        Kind::Mac => mac_witnesses(&typed, strict),
+        Kind::Mac => mac_witnesses(typed, strict),
         Kind::Gs1 => Vec::new(),
-        _ => digit_witnesses(&typed, kind),
+        _ => digit_witnesses(typed, kind),
     };
     let accepted: Vec<&String> = witnesses.iter().filter(|w| accepts(w)).collect();
     let needs = accepted.iter().map(|w| w.chars().count()).min();
@@ -40,7 +41,7 @@ pub(crate) fn completion(value: &str, kind: Kind, strict: bool) -> Option<(usize
         // GS1 element strings have no fixed length: the parser says when data is still missing,
         // or when the application identifier at the end is not finished.
         None if kind != Kind::Gs1 => None,
-        None => identify(value, Some(kind), strict)
+        None => identify_cleaned(value, &cleaned, Some(kind), strict)
             .iter()
             .any(|r| r.as_ref().is_err_and(|p| p.kind() == ProblemKind::TooShort || unfinished_ai(value, p)))
             .then(|| (1, CharSet::default())),
