@@ -1,7 +1,7 @@
 //! The calendar arithmetic decoded dates need, on chrono's proleptic Gregorian calendar: week
 //! numbers to dates, and month lengths.
 
-use chrono::{Days, NaiveDate, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 /// The year the library was built (from `build.rs`; `SOURCE_DATE_EPOCH` when set). A year digit
 /// that repeats by decade never stands for a later year: no unit is made after the library that
@@ -35,7 +35,27 @@ pub(crate) fn week_date(year: i64, week: u32, iso: bool) -> Option<String> {
         false => NaiveDate::from_ymd_opt(year, 1, 1)?
             .checked_add_days(Days::new(7 * u64::from(week.max(1) - 1)))?,
     };
-    Some(date.to_string())
+    Some(iso_date(date))
+}
+
+/// `date` as `YYYY-MM-DD`, as chrono writes it; written by hand for four-digit years, since
+/// every decoded serial has a date and chrono's formatting showed in bulk checks.
+fn iso_date(date: NaiveDate) -> String {
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        // Signed, at least four digits: chrono's form for other years.
+        return date.to_string();
+    }
+    let mut text = String::with_capacity(10);
+    for (n, width) in [(year as u32, 4), (date.month(), 2), (date.day(), 2)] {
+        if !text.is_empty() {
+            text.push('-');
+        }
+        for place in (0..width).rev() {
+            text.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -56,6 +76,17 @@ mod tests {
         assert_eq!(week_date(-1, 1, false).as_deref(), Some("-0001-01-01"));
         assert_eq!(week_date(262_143, 60, false), None);
         assert_eq!(week_date(i64::MAX, 1, false), None);
+        assert_eq!(week_date(1, 1, false).as_deref(), Some("0001-01-01"));
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        for year in [-1, 0, 1, 42, 999, 2017, 9999, 10_000] {
+            for ordinal in [1, 59, 60, 365] {
+                let date = NaiveDate::from_yo_opt(year, ordinal).unwrap();
+                assert_eq!(iso_date(date), date.to_string());
+            }
+        }
     }
 
     #[test]

@@ -282,7 +282,7 @@ struct Attempt<'r> {
     view: Vec<char>,
     origin: Vec<usize>,
     scan: Scan,
-    decoding: Option<Decoding>,
+    decoding: Option<Decoding<'r>>,
     stripped_prefix: bool,
 }
 
@@ -396,7 +396,7 @@ impl Registry {
         };
         let standard_kind = options.kind.is_some_and(Kind::is_standard);
         let attempts =
-            if standard_kind { Vec::new() } else { self.attempts(cleaned, vendor, options.kind, true) };
+            if standard_kind { Vec::new() } else { self.accepting_attempts(cleaned, vendor, options.kind) };
         // MAC, IMEI, GTIN and friends belong to no vendor: tried when no vendor was named, or
         // when such a kind was asked for (the vendor then does not matter).
         let standard = match vendor.is_none() || standard_kind {
@@ -493,7 +493,7 @@ impl Registry {
                 format!("no {} format fits this value", options.kind.map_or("known", Kind::as_str)),
             ),
             None => {
-                let attempts = self.attempts(cleaned, vendor, options.kind, false);
+                let attempts = self.attempts(cleaned, vendor, options.kind);
                 let problem = self.best_problem(cleaned, &attempts, vendor, options.kind, typing);
                 match vendor.and_then(|_| self.other_reading(value, cleaned)) {
                     Some(hint) => problem.with_hint(hint),
@@ -644,7 +644,9 @@ impl Registry {
         }
         let formats = if standard_kind { Vec::new() } else { self.formats_of(vendor, options.kind) };
         for format in formats {
-            for attempt in self.attempt_all(&cleaned, format, false) {
+            let mut attempts = Vec::new();
+            self.attempt_all(&cleaned, format, &mut attempts);
+            for attempt in attempts {
                 let (n, more) = match attempt.scan {
                     Scan::Prefix { needs, next } => (needs, next),
                     Scan::Complete { more } if !more.is_empty() => (1, more),
@@ -745,55 +747,109 @@ impl Registry {
         all.filter(|f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k)).collect()
     }
 
+    /// The indexes of the formats tried on a value: the named vendor's, or those the index
+    /// says may fit it.
+    fn format_indexes(&self, cleaned: &Cleaned, vendor: Option<usize>) -> Vec<u32> {
+        let mut indexes = Vec::new();
+        match vendor {
+            Some(v) => indexes.extend_from_slice(&self.vendors[v].formats),
+            None => self.candidate_formats(&cleaned.chars, &mut indexes),
+        }
+        indexes
+    }
+
+    /// The formats [`Registry::format_indexes`] names, of `kind` when one is asked for.
+    fn formats_to_try<'r>(
+        &'r self,
+        indexes: &[u32],
+        kind: Option<Kind>,
+    ) -> impl Iterator<Item = &'r CompiledFormat> {
+        let formats = indexes.iter().map(|&i| &self.formats[i as usize]);
+        formats.filter(move |f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k))
+    }
+
+    /// The attempts that accept the value, among the formats whose length it fits (each as the
+    /// value is, and once more per scanner prefix it starts with): all that a reading needs.
+    fn accepting_attempts<'r>(
+        &'r self,
+        cleaned: &Cleaned,
+        vendor: Option<usize>,
+        kind: Option<Kind>,
+    ) -> Vec<Attempt<'r>> {
+        let indexes = self.format_indexes(cleaned, vendor);
+        let mut out = Vec::new();
+        // One format's view of the value at a time, copied only into the attempts kept.
+        let n = cleaned.chars.len();
+        let (mut view, mut origin) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for format in self.formats_to_try(&indexes, kind) {
+            let fits = |len: usize| (format.min_len..=format.max_len).contains(&len);
+            // Most formats cannot fit a value's length: skip them before looking further.
+            let len = cleaned.chars.iter().filter(|c| !format.separators.contains(c)).count();
+            let prefixes = &format.rules.scanner_prefixes;
+            if !fits(len) && !prefixes.iter().map(|p| p.chars().count()).any(|p| len > p && fits(len - p)) {
+                continue;
+            }
+            format.view_into(&cleaned.chars, &mut view, &mut origin);
+            for prefix in prefixes {
+                let n = prefix.chars().count();
+                if len > n && fits(len - n) && starts_with(&view, prefix) {
+                    self.keep_accepted(format, &view[n..], &origin[n..], true, &mut out);
+                }
+            }
+            if fits(len) {
+                self.keep_accepted(format, &view, &origin, false, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Tries `format` on `view` (with each character's `origin`), and keeps the attempt when
+    /// the format accepts it.
+    fn keep_accepted<'r>(
+        &'r self,
+        format: &'r CompiledFormat,
+        view: &[char],
+        origin: &[usize],
+        stripped_prefix: bool,
+        out: &mut Vec<Attempt<'r>>,
+    ) {
+        let scan = format.scan(view);
+        if !matches!(scan, Scan::Complete { .. }) {
+            return;
+        }
+        let Some(ranges) = format.split(view) else { return };
+        let decoding = format.decode(view, &ranges, &self.vendors[format.vendor].tables, true);
+        if decoding.problems.is_empty() {
+            let (view, origin) = (view.to_vec(), origin.to_vec());
+            out.push(Attempt { format, view, origin, scan, decoding: Some(decoding), stripped_prefix });
+        }
+    }
+
+    /// Every attempt on the value, whatever its length: to explain what is wrong.
     fn attempts<'r>(
         &'r self,
         cleaned: &Cleaned,
         vendor: Option<usize>,
         kind: Option<Kind>,
-        fit_only: bool,
     ) -> Vec<Attempt<'r>> {
-        let formats: Vec<&CompiledFormat> = match vendor {
-            Some(_) => self.formats_of(vendor, kind),
-            None => {
-                let mut indexes = Vec::new();
-                self.candidate_formats(&cleaned.chars, &mut indexes);
-                indexes
-                    .into_iter()
-                    .map(|i| &self.formats[i as usize])
-                    .filter(|f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k))
-                    .collect()
-            }
-        };
-        formats.into_iter().flat_map(|f| self.attempt_all(cleaned, f, fit_only)).collect()
+        let indexes = self.format_indexes(cleaned, vendor);
+        let mut out = Vec::new();
+        for format in self.formats_to_try(&indexes, kind) {
+            self.attempt_all(cleaned, format, &mut out);
+        }
+        out
     }
 
     /// The format tried on the value as it is, and once more per scanner prefix it starts with.
-    /// With `fit_only`, only where the length fits (enough to find valid readings).
-    fn attempt_all<'r>(
-        &'r self,
-        cleaned: &Cleaned,
-        format: &'r CompiledFormat,
-        fit_only: bool,
-    ) -> Vec<Attempt<'r>> {
-        let fits = |len: usize| !fit_only || (format.min_len..=format.max_len).contains(&len);
-        // Most formats cannot fit a value's length: skip them before copying anything.
-        let len = cleaned.chars.iter().filter(|c| !format.separators.contains(c)).count();
-        let prefixes = &format.rules.scanner_prefixes;
-        if !fits(len) && !prefixes.iter().map(|p| p.chars().count()).any(|p| len > p && fits(len - p)) {
-            return Vec::new();
-        }
+    fn attempt_all<'r>(&'r self, cleaned: &Cleaned, format: &'r CompiledFormat, out: &mut Vec<Attempt<'r>>) {
         let (view, origin) = format.view(&cleaned.chars);
-        let mut out = Vec::with_capacity(1);
         for prefix in &format.rules.scanner_prefixes {
-            let p: Vec<char> = prefix.chars().map(|c| c.to_ascii_uppercase()).collect();
-            if view.len() > p.len() && view[..p.len()] == p[..] && fits(view.len() - p.len()) {
-                out.push(self.attempt(format, view[p.len()..].to_vec(), origin[p.len()..].to_vec(), true));
+            let n = prefix.chars().count();
+            if view.len() > n && starts_with(&view, prefix) {
+                out.push(self.attempt(format, view[n..].to_vec(), origin[n..].to_vec(), true));
             }
         }
-        if fits(view.len()) {
-            out.push(self.attempt(format, view, origin, false));
-        }
-        out
+        out.push(self.attempt(format, view, origin, false));
     }
 
     fn attempt<'r>(
@@ -819,14 +875,15 @@ impl Registry {
         let confidence = self.assess(attempt, &mut reasons);
         let format = attempt.format;
         let decoding = attempt.decoding.take().unwrap_or_default();
+        let (start, end) = decoding.normalized.unwrap_or((0, attempt.view.len()));
         Decoded {
             kind: format.rules.identifies.into(),
             vendor: self.vendors[format.vendor].rules.id.clone(),
             format: format.rules.id.clone(),
-            normalized: decoding.normalized.unwrap_or_else(|| attempt.view.iter().collect()),
+            normalized: attempt.view[start..end].iter().collect(),
             confidence,
             reason: reasons.into_text(),
-            fields: decoding.fields,
+            fields: decoding.fields_map(&attempt.view),
         }
     }
 
@@ -850,8 +907,7 @@ impl Registry {
             score += 0.1;
         }
         score += 0.25 * format.specificity;
-        let dated =
-            ["year", "year_candidates", "week", "month"].iter().any(|f| decoding.fields.contains_key(*f));
+        let dated = ["year", "year_candidates", "week", "month"].iter().any(|f| decoding.has(f));
         if dated {
             score += 0.1;
             reasons.push(format_args!("its date code is in range"));
@@ -951,7 +1007,7 @@ impl Registry {
         for f in self.formats.iter().filter(|f| kind.is_none_or(|k| Kind::from(f.rules.identifies) == k)) {
             let near = f.min_len <= len + 1 && len <= f.max_len + 1;
             if near && !done.iter().any(|a| std::ptr::eq(a.format, f)) {
-                out.extend(self.attempt_all(cleaned, f, false));
+                self.attempt_all(cleaned, f, &mut out);
             }
         }
         out
@@ -1032,6 +1088,12 @@ impl Registry {
         let meant = options.chars().find(|&m| class.contains(m))?;
         Some(format!("did you mean {meant}?"))
     }
+}
+
+/// Whether a format's `view` of a value starts with a scanner `prefix` (matched in upper case).
+fn starts_with(view: &[char], prefix: &str) -> bool {
+    let mut view = view.iter();
+    prefix.chars().all(|c| view.next() == Some(&c.to_ascii_uppercase()))
 }
 
 /// A kind in words, with its article: "a serial", "an IMEI".

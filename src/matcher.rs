@@ -12,31 +12,124 @@ use crate::error::{Problem, ProblemKind, Span};
 use crate::rules::pattern::{CharSet, Item, Pattern};
 use crate::rules::regex::FormatRegex;
 use crate::rules::schema::{DecodeType, Decoder, Format, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
-/// A table ready for lookups: code → row.
+/// A table ready for lookups: code → row, each cell already in the form a field takes.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledTable {
+    pub name: String,
     pub columns: Vec<String>,
-    pub rows: HashMap<String, Vec<String>>,
+    /// Row index by code (upper case); a code listed twice has its last row.
+    rows: CodeMap<usize>,
+    /// Each row's cells: `None` where empty, else a whole number when the text is one and the
+    /// text otherwise (what [`fill_columns`] puts in a field).
+    cells: Vec<Vec<Option<Value>>>,
+    /// Each row's `years` column (comma-separated production years), read once; empty when
+    /// the table has no such column or the row leaves it empty.
+    years: Vec<Vec<i64>>,
     pub confidence: f64,
 }
 
 impl CompiledTable {
-    pub fn column(&self, row: &[String], name: &str) -> Option<String> {
-        let i = self.columns.iter().position(|c| c == name)?;
-        row.get(i).filter(|v| !v.is_empty()).cloned()
+    pub fn new(name: &str, table: &crate::rules::schema::Table) -> CompiledTable {
+        let cell = |text: &String| match text.is_empty() {
+            true => None,
+            false => Some(text.parse::<i64>().map(Value::Int).unwrap_or_else(|_| Value::Text(text.clone()))),
+        };
+        let years_column = table.columns.iter().position(|c| c == "years");
+        let mut compiled = CompiledTable {
+            name: name.to_string(),
+            columns: table.columns.clone(),
+            rows: CodeMap::default(),
+            cells: Vec::with_capacity(table.rows.len()),
+            years: Vec::with_capacity(table.rows.len()),
+            confidence: table.confidence,
+        };
+        for row in &table.rows {
+            let Some(code) = row.first() else { continue };
+            compiled.rows.insert(code.to_ascii_uppercase(), compiled.cells.len());
+            compiled.cells.push(row.iter().map(cell).collect());
+            let years = years_column.and_then(|i| row.get(i)).map(String::as_str).unwrap_or_default();
+            compiled.years.push(years.split(',').filter_map(|y| y.trim().parse().ok()).collect());
+        }
+        compiled
+    }
+
+    /// The row of `code`, if the table has it.
+    fn row(&self, code: &str) -> Option<usize> {
+        self.rows.get(code).copied()
+    }
+
+    /// The cell of `row` in column `column` (`None` when empty or when there is no column).
+    fn cell(&self, row: usize, column: Option<usize>) -> Option<&Value> {
+        self.cells[row].get(column?)?.as_ref()
+    }
+
+    /// The cell as a whole number, when it is one.
+    fn int(&self, row: usize, column: Option<usize>) -> Option<i64> {
+        match self.cell(row, column) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
     }
 }
 
-/// A decoder with its segment and table resolved to indexes.
+/// FxHash, the multiply-and-rotate hash rustc uses: for the short codes tables are keyed by it
+/// costs a fraction of the default SipHash. The keys come from rule files, not from the values
+/// looked up, so there is no collision flooding to defend against.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CodeHasher(u64);
+
+impl CodeHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for CodeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by table codes.
+pub(crate) type CodeMap<V> = HashMap<String, V, BuildHasherDefault<CodeHasher>>;
+
+/// A decoder with its segment, table and columns resolved to indexes.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledDecoder {
     pub rules: Decoder,
     /// Item index, or `None` for the whole value.
     pub item: Option<usize>,
-    /// Where `decade_from` points: the item and the table its decoder uses.
-    pub decade_from: Option<(usize, String)>,
+    /// The field a year, week or month decoder writes: its `field`, or the standard name.
+    field: String,
+    /// The index of its table among the vendor's tables.
+    table: Option<usize>,
+    /// Its `columns`: each field with the index of the column it is filled from.
+    columns: Vec<(String, Option<usize>)>,
+    /// The columns of its table that year, week and month decoders read.
+    half_column: Option<usize>,
+    year_column: Option<usize>,
+    digit_column: Option<usize>,
+    /// `week` or `month`, as the decoder's type says.
+    period_column: Option<usize>,
+    /// Where `decade_from` points: the item, and the table its decoder uses.
+    decade_from: Option<(usize, Option<usize>)>,
 }
 
 /// A compiled format.
@@ -61,6 +154,11 @@ pub(crate) struct CompiledFormat {
     pub regex: Option<FormatRegex>,
     /// The segment `normalize_to` names: the value's normalized form.
     pub normalize_to: Option<usize>,
+    /// When every item has a single length: the item and offset of each character position,
+    /// so a value of that length is matched one look per character.
+    fixed_positions: Option<Vec<State>>,
+    /// Then also the items' ranges: the only split there is.
+    fixed_ranges: Option<Vec<(usize, usize)>>,
 }
 
 /// Where a value stopped fitting a pattern.
@@ -82,9 +180,14 @@ pub(crate) enum Scan {
 }
 
 /// The outcome of decoding one value with one format.
+///
+/// It borrows from the registry and points into the value, so that decoding an attempt that
+/// loses to another costs no copies: [`Decoding::fields_map`] builds the fields of the reading
+/// that is returned.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Decoding {
-    pub fields: BTreeMap<String, Value>,
+pub(crate) struct Decoding<'r> {
+    /// The fields in the order they were set; a name set again replaces the earlier value.
+    fields: Vec<(Cow<'r, str>, FieldValue<'r>)>,
     /// Problems in normalized-character coordinates.
     pub problems: Vec<Problem>,
     pub reasons: Vec<String>,
@@ -96,22 +199,66 @@ pub(crate) struct Decoding {
     /// Decoded facts that contradict each other (a year the model was not made in).
     pub contradictions: u32,
     pub check_passed: bool,
-    /// The normalized form when the format normalizes to one segment (`normalize_to`);
-    /// otherwise the whole value is.
-    pub normalized: Option<String>,
+    /// The characters of the normalized form when the format normalizes to one segment
+    /// (`normalize_to`); otherwise the whole value is.
+    pub normalized: Option<(usize, usize)>,
+}
+
+/// A field's value while decoding: made, borrowed or pointed at, and copied only for the
+/// reading that is returned.
+#[derive(Debug, Clone)]
+enum FieldValue<'r> {
+    Made(Value),
+    /// A table cell.
+    Cell(&'r Value),
+    /// The characters `start..end` of the value, as text.
+    Chars(usize, usize),
+}
+
+impl<'r> Decoding<'r> {
+    fn set(&mut self, name: impl Into<Cow<'r, str>>, value: FieldValue<'r>) {
+        self.fields.push((name.into(), value));
+    }
+
+    /// Whether a field of that name was set.
+    pub fn has(&self, name: &str) -> bool {
+        self.fields.iter().any(|(n, _)| n == name)
+    }
+
+    /// The field as a whole number, when it is one.
+    fn int(&self, name: &str) -> Option<i64> {
+        match self.fields.iter().rev().find(|(n, _)| n == name)?.1 {
+            FieldValue::Made(Value::Int(n)) | FieldValue::Cell(&Value::Int(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The fields by name, for the reading of `chars` (the characters the format saw).
+    pub fn fields_map(&self, chars: &[char]) -> BTreeMap<String, Value> {
+        let mut map = BTreeMap::new();
+        for (name, value) in &self.fields {
+            let value = match value {
+                FieldValue::Made(v) => v.clone(),
+                FieldValue::Cell(v) => (*v).clone(),
+                FieldValue::Chars(start, end) => Value::Text(chars[*start..*end].iter().collect()),
+            };
+            map.insert(name.to_string(), value);
+        }
+        map
+    }
 }
 
 type State = (usize, usize);
 
 /// The years a decade-repeating digit may stand for, and the production years of the model
 /// code that chose among them (empty when unknown).
-struct DecadeChoice {
+struct DecadeChoice<'a> {
     years: Vec<i64>,
-    code: String,
-    produced: Vec<i64>,
+    code: &'a str,
+    produced: &'a [i64],
 }
 
-impl DecadeChoice {
+impl DecadeChoice<'_> {
     /// Why `year` is unlikely, when the model was not made that year.
     fn outside_production(&self, year: i64) -> Option<String> {
         let (first, last) = (self.produced.iter().min()?, self.produced.iter().max()?);
@@ -124,7 +271,13 @@ impl DecadeChoice {
 }
 
 impl CompiledFormat {
-    pub fn compile(rules: Format, vendor: usize, pattern: Pattern) -> CompiledFormat {
+    /// Compiles a format of `vendor`, whose tables are `tables`.
+    pub fn compile(
+        rules: Format,
+        vendor: usize,
+        pattern: Pattern,
+        tables: &[CompiledTable],
+    ) -> CompiledFormat {
         let (min_len, max_len) = pattern.bounds();
         let items = pattern.items;
         let mut format = CompiledFormat {
@@ -141,16 +294,24 @@ impl CompiledFormat {
             rules,
             regex: None,
             normalize_to: None,
+            fixed_positions: None,
+            fixed_ranges: None,
         };
         format.first = format.next_chars(&format.start());
-        format.resolve_decoders();
+        format.resolve_decoders(tables);
+        format.fix_positions();
         format
     }
 
     /// A format with a `regex` key: tried on values of 1 to `max_length` characters (the input
     /// limit when unbounded) whatever they start with. How narrow a regex is cannot be told, so
     /// a match adds nothing for specificity.
-    pub fn compile_regex(rules: Format, vendor: usize, regex: FormatRegex) -> CompiledFormat {
+    pub fn compile_regex(
+        rules: Format,
+        vendor: usize,
+        regex: FormatRegex,
+        tables: &[CompiledTable],
+    ) -> CompiledFormat {
         let max_len = match rules.max_length {
             0 => crate::decode::MAX_INPUT_CHARS,
             n => n,
@@ -169,32 +330,72 @@ impl CompiledFormat {
             rules,
             regex: Some(regex),
             normalize_to: None,
+            fixed_positions: None,
+            fixed_ranges: None,
         };
-        format.resolve_decoders();
+        format.resolve_decoders(tables);
         format
     }
 
-    fn resolve_decoders(&mut self) {
+    /// Resolves each decoder's segment, table and columns to indexes, once.
+    fn resolve_decoders(&mut self, tables: &[CompiledTable]) {
+        let table_of = |name: &str| tables.iter().position(|t| t.name == name);
+        let column_of = |table: Option<usize>, name: &str| {
+            tables.get(table?).and_then(|t| t.columns.iter().position(|c| c == name))
+        };
         let format = &*self;
         let decoders = format
             .rules
             .decode
             .iter()
-            .map(|d| CompiledDecoder {
-                item: format.segment(&d.segment),
-                decade_from: format.segment(&d.decade_from).and_then(|i| {
-                    let table = format
-                        .rules
-                        .decode
-                        .iter()
-                        .find(|o| o.segment == d.decade_from && !o.table.is_empty())?;
-                    Some((i, table.table.clone()))
-                }),
-                rules: d.clone(),
+            .map(|d| {
+                let table = table_of(&d.table);
+                let (default_field, period) = match d.kind {
+                    DecodeType::Year => ("year", ""),
+                    DecodeType::Week => ("week", "week"),
+                    DecodeType::Month => ("month", "month"),
+                    _ => ("", ""),
+                };
+                CompiledDecoder {
+                    item: format.segment(&d.segment),
+                    field: or_default(&d.field, default_field).to_string(),
+                    table,
+                    columns: d.columns.iter().map(|(f, c)| (f.clone(), column_of(table, c))).collect(),
+                    half_column: column_of(table, "half"),
+                    year_column: column_of(table, "year"),
+                    digit_column: column_of(table, "digit"),
+                    period_column: column_of(table, period),
+                    decade_from: format.segment(&d.decade_from).and_then(|i| {
+                        let source = format
+                            .rules
+                            .decode
+                            .iter()
+                            .find(|o| o.segment == d.decade_from && !o.table.is_empty())?;
+                        Some((i, table_of(&source.table)))
+                    }),
+                    rules: d.clone(),
+                }
             })
             .collect();
         self.decoders = decoders;
         self.normalize_to = self.segment(&self.rules.normalize_to);
+    }
+
+    /// Fills `fixed_positions` and `fixed_ranges` when every item has a single length.
+    fn fix_positions(&mut self) {
+        let single = |item: &Item| {
+            let (lo, hi) = item.bounds();
+            (lo == hi && lo > 0).then_some(lo)
+        };
+        let Some(lengths) = self.items.iter().map(single).collect::<Option<Vec<usize>>>() else { return };
+        let mut positions = Vec::with_capacity(self.max_len);
+        let mut ranges = Vec::with_capacity(lengths.len());
+        for (item, len) in lengths.into_iter().enumerate() {
+            ranges.push((positions.len(), positions.len() + len));
+            positions.extend((0..len).map(|k| (item, k)));
+        }
+        self.fixed_positions = Some(positions);
+        self.fixed_ranges = Some(ranges);
     }
 
     fn segment(&self, name: &str) -> Option<usize> {
@@ -209,11 +410,18 @@ impl CompiledFormat {
     pub fn view(&self, chars: &[char]) -> (Vec<char>, Vec<usize>) {
         let mut view = Vec::with_capacity(chars.len());
         let mut origin = Vec::with_capacity(chars.len());
+        self.view_into(chars, &mut view, &mut origin);
+        (view, origin)
+    }
+
+    /// [`CompiledFormat::view`] written into vectors reused from format to format.
+    pub fn view_into(&self, chars: &[char], view: &mut Vec<char>, origin: &mut Vec<usize>) {
+        view.clear();
+        origin.clear();
         for (i, &c) in chars.iter().enumerate().filter(|(_, c)| !self.separators.contains(c)) {
             view.push(if self.rules.case_sensitive { c } else { c.to_ascii_uppercase() });
             origin.push(i);
         }
-        (view, origin)
     }
 
     fn start(&self) -> Vec<State> {
@@ -273,6 +481,9 @@ impl CompiledFormat {
                 false => Scan::Unmatched { may_grow: chars.len() < self.max_len },
             };
         }
+        if let Some(scan) = self.scan_fixed(chars) {
+            return scan;
+        }
         let mut states = self.start();
         let mut next = Vec::with_capacity(states.len());
         for (at, &c) in chars.iter().enumerate() {
@@ -299,6 +510,20 @@ impl CompiledFormat {
         }
         let needs = states.iter().map(|&(item, k)| self.min_remaining(item, k)).min().unwrap_or(0);
         Scan::Prefix { needs, next: self.next_chars(&states) }
+    }
+
+    /// [`CompiledFormat::scan`] of a pattern whose items all have one length, for a value at
+    /// least that long: each character is looked at once, against the one item it belongs
+    /// to. `None` for other patterns and shorter values (a prefix, which the general scan
+    /// describes).
+    fn scan_fixed(&self, chars: &[char]) -> Option<Scan> {
+        let positions = self.fixed_positions.as_deref().filter(|p| chars.len() >= p.len())?;
+        Some(match positions.iter().zip(chars).position(|(&(item, k), &c)| !self.accepts(item, k, c)) {
+            Some(at) => Scan::Stopped { at, item: Some(positions[at].0) },
+            None if chars.len() > positions.len() => Scan::Stopped { at: positions.len(), item: None },
+            // Nothing may follow the last character of the last item.
+            None => Scan::Complete { more: CharSet::default() },
+        })
     }
 
     /// The fewest characters to change, add or remove for `chars` to fit the pattern: how
@@ -375,18 +600,21 @@ impl CompiledFormat {
 
     /// Splits a complete match into one character range per item; earlier items take as many
     /// characters as they can.
-    pub fn split(&self, chars: &[char]) -> Option<Vec<(usize, usize)>> {
+    pub fn split(&self, chars: &[char]) -> Option<Cow<'_, [(usize, usize)]>> {
         if let Some(regex) = &self.regex {
-            return regex.groups(&chars.iter().collect::<String>());
+            return regex.groups(&chars.iter().collect::<String>()).map(Cow::Owned);
         }
         let n = chars.len();
+        if let Some(ranges) = self.fixed_ranges.as_deref() {
+            return (n == self.min_len).then_some(Cow::Borrowed(ranges));
+        }
         if self.min_len == self.max_len {
             // Every item has a fixed length: the split is the only one there is.
             if n != self.min_len {
                 return None;
             }
             let mut p = 0;
-            return Some(
+            return Some(Cow::Owned(
                 self.items
                     .iter()
                     .map(|item| {
@@ -395,7 +623,7 @@ impl CompiledFormat {
                         (p - len, p)
                     })
                     .collect(),
-            );
+            ));
         }
         let m = self.items.len();
         // can_finish[i][p]: items i.. match chars[p..].
@@ -421,7 +649,7 @@ impl CompiledFormat {
             ranges.push((p, p + len));
             p += len;
         }
-        Some(ranges)
+        Some(Cow::Owned(ranges))
     }
 
     fn item_matches(&self, item: usize, text: &[char]) -> bool {
@@ -448,20 +676,22 @@ impl CompiledFormat {
     }
 
     /// Runs the decoders over the items in `ranges` (all of them for a complete value, the typed
-    /// ones for a prefix).
-    pub fn decode(
-        &self,
+    /// ones for a prefix). `tables` are the vendor's.
+    pub fn decode<'r>(
+        &'r self,
         chars: &[char],
         ranges: &[(usize, usize)],
-        tables: &HashMap<String, CompiledTable>,
+        tables: &'r [CompiledTable],
         complete: bool,
-    ) -> Decoding {
-        let mut out = Decoding::default();
-        if let Some(&(start, end)) = self.normalize_to.and_then(|i| ranges.get(i)).filter(|_| complete) {
-            out.normalized = Some(chars[start..end].iter().collect());
+    ) -> Decoding<'r> {
+        let mut out = Decoding { fields: Vec::with_capacity(self.decoders.len() + 4), ..Decoding::default() };
+        if let Some(&range) = self.normalize_to.and_then(|i| ranges.get(i)).filter(|_| complete) {
+            out.normalized = Some(range);
         }
-        let mut half = 1;
+        let mut half: i32 = 1;
         let mut year: Option<i64> = None;
+        // The text a decoder reads or looks up, reused from one decoder to the next.
+        let mut text = String::with_capacity(chars.len());
         for d in &self.decoders {
             let (start, end) = match d.item {
                 Some(i) => match ranges.get(i) {
@@ -471,44 +701,21 @@ impl CompiledFormat {
                 None if complete => (0, chars.len()),
                 None => continue,
             };
-            let text: String = chars[start..end].iter().collect();
-            if text.is_empty() {
+            if start == end {
                 continue;
             }
+            text.clear();
+            text.extend(&chars[start..end]);
             let span = Span::new(start, end);
             let r = &d.rules;
-            let table = tables.get(&r.table);
-            let row_of = |key: &str, out: &mut Decoding| -> Option<&[String]> {
-                let table = table?;
-                match table.rows.get(key) {
-                    Some(row) => {
-                        out.table_hits += 1;
-                        out.table_weight += table.confidence;
-                        Some(row.as_slice())
-                    }
-                    None => {
-                        out.table_misses += 1;
-                        let what = if d.rules.segment == "*" { "value" } else { &d.rules.segment };
-                        if r.unknown == "error" {
-                            out.problems.push(Problem::new(
-                                ProblemKind::UnknownCode,
-                                span,
-                                format!("unknown {what} code '{key}'"),
-                            ));
-                        } else {
-                            out.reasons.push(format!("{what} code {key} is not in the table"));
-                        }
-                        None
-                    }
-                }
-            };
+            let table = d.table.and_then(|t| tables.get(t));
             match r.kind {
                 DecodeType::Text => {
                     if !r.field.is_empty() {
-                        out.fields.insert(r.field.clone(), Value::Text(text.clone()));
+                        out.set(r.field.as_str(), FieldValue::Chars(start, end));
                     }
-                    if let Some(row) = row_of(&text, &mut out) {
-                        fill_columns(&mut out, table, row, r);
+                    if let Some((table, row)) = look_up(table, &text, d, span, &mut out) {
+                        fill_columns(&mut out, table, row, d);
                     }
                 }
                 DecodeType::Number | DecodeType::Bits => {
@@ -530,25 +737,31 @@ impl CompiledFormat {
                         } else {
                             Value::Int(value)
                         };
-                        out.fields.insert(r.field.clone(), v);
+                        out.set(r.field.as_str(), FieldValue::Made(v));
                     }
-                    if let Some(row) = row_of(&value.to_string(), &mut out) {
-                        fill_columns(&mut out, table, row, r);
+                    if table.is_some() {
+                        // Rows are keyed by the number as written in decimal.
+                        text.clear();
+                        let _ = write!(text, "{value}");
+                        if let Some((table, row)) = look_up(table, &text, d, span, &mut out) {
+                            fill_columns(&mut out, table, row, d);
+                        }
                     }
                 }
                 DecodeType::Year => {
-                    let field = or_default(&r.field, "year");
-                    let row = if table.is_some() { row_of(&text, &mut out) } else { None };
-                    let (full, digit) = match (&row, table) {
-                        (Some(row), Some(t)) => {
-                            half = t.column(row, "half").and_then(|h| h.parse().ok()).unwrap_or(1);
-                            (
-                                t.column(row, "year").and_then(|y| y.parse::<i64>().ok()),
-                                t.column(row, "digit").and_then(|y| y.parse::<i64>().ok()),
-                            )
+                    let row = match table {
+                        Some(_) => match look_up(table, &text, d, span, &mut out) {
+                            Some(found) => Some(found),
+                            None => continue,
+                        },
+                        None => None,
+                    };
+                    let (full, digit) = match row {
+                        Some((t, row)) => {
+                            half = t.int(row, d.half_column).and_then(|h| i32::try_from(h).ok()).unwrap_or(1);
+                            (t.int(row, d.year_column), t.int(row, d.digit_column))
                         }
-                        (None, Some(_)) => continue,
-                        _ => {
+                        None => {
                             let Some(n) =
                                 parse_number(&text, r.base, &r.alphabet).and_then(|n| i64::try_from(n).ok())
                             else {
@@ -564,48 +777,30 @@ impl CompiledFormat {
                     if let Some(y) = full {
                         if self.in_range(&mut out, r, y, span) {
                             year = Some(y);
-                            out.fields.insert(field.to_string(), Value::Int(y));
+                            out.set(d.field.as_str(), FieldValue::Made(Value::Int(y)));
                         }
                     } else if let Some(digit) = digit {
-                        let choice = self.decade_choice(r, digit, chars, ranges, tables, d);
-                        match choice.years.as_slice() {
-                            [] => out.problems.push(Problem::new(
-                                ProblemKind::OutOfRange,
-                                span,
-                                format!("{field} digit {digit} fits no allowed year"),
-                            )),
-                            [y] => {
-                                year = Some(*y);
-                                out.fields.insert(field.to_string(), Value::Int(*y));
-                                if let Some(reason) = choice.outside_production(*y) {
-                                    out.contradictions += 1;
-                                    out.reasons.push(reason);
-                                }
-                            }
-                            many => {
-                                out.ambiguous = true;
-                                let list: Vec<String> = many.iter().map(|y| y.to_string()).collect();
-                                let list = list.join(" or ");
-                                out.reasons.push(format!("the decade is ambiguous: {list}"));
-                                out.fields.insert(format!("{field}_candidates"), Value::Text(list));
-                            }
+                        // The code of the segment that picks the decade, in place of this one's.
+                        text.clear();
+                        if let Some(&(s, e)) = d.decade_from.and_then(|(item, _)| ranges.get(item)) {
+                            text.extend(&chars[s..e]);
                         }
+                        let choice = CompiledFormat::decade_choice(d, digit, &text, tables);
+                        year = set_decade_year(&mut out, d, digit, span, choice).or(year);
                     }
-                    if let (Some(row), Some(_)) = (&row, table) {
-                        fill_columns(&mut out, table, row, r);
+                    if let Some((table, row)) = row {
+                        fill_columns(&mut out, table, row, d);
                     }
                 }
                 DecodeType::Week | DecodeType::Month => {
-                    let (field, column) = if r.kind == DecodeType::Week {
-                        (or_default(&r.field, "week"), "week")
-                    } else {
-                        (or_default(&r.field, "month"), "month")
-                    };
-                    let n = if table.is_some() {
-                        let Some(row) = row_of(&text, &mut out) else { continue };
-                        table.and_then(|t| t.column(row, column)).and_then(|v| v.parse::<i64>().ok())
-                    } else {
-                        parse_number(&text, r.base, &r.alphabet).and_then(|n| i64::try_from(n).ok())
+                    let n = match table {
+                        Some(_) => {
+                            let Some((table, row)) = look_up(table, &text, d, span, &mut out) else {
+                                continue;
+                            };
+                            table.int(row, d.period_column)
+                        }
+                        None => parse_number(&text, r.base, &r.alphabet).and_then(|n| i64::try_from(n).ok()),
                     };
                     let Some(mut n) = n else { continue };
                     n += r.offset;
@@ -613,14 +808,14 @@ impl CompiledFormat {
                         n += r.half_offset;
                     }
                     if self.in_range(&mut out, r, n, span) {
-                        out.fields.insert(field.to_string(), Value::Int(n));
+                        out.set(d.field.as_str(), FieldValue::Made(Value::Int(n)));
                     }
                 }
             }
         }
         if complete {
             self.add_date(&mut out, year);
-            self.verify_check(&mut out, chars);
+            self.verify_check(&mut out, chars, &mut text);
         }
         out
     }
@@ -650,16 +845,14 @@ impl CompiledFormat {
     /// decade when the `later_decade` rule holds for the `decade_from` code, else the latest
     /// decade the model's first production year has reached. An unknown model keeps every
     /// candidate the rule leaves.
-    fn decade_choice(
-        &self,
-        r: &Decoder,
-        digit: i64,
-        chars: &[char],
-        ranges: &[(usize, usize)],
-        tables: &HashMap<String, CompiledTable>,
+    fn decade_choice<'a>(
         d: &CompiledDecoder,
-    ) -> DecadeChoice {
-        let years: Vec<i64> = r
+        digit: i64,
+        code: &'a str,
+        tables: &'a [CompiledTable],
+    ) -> DecadeChoice<'a> {
+        let r = &d.rules;
+        let mut years: Vec<i64> = r
             .decades
             .iter()
             .map(|dec| dec + digit)
@@ -669,58 +862,57 @@ impl CompiledFormat {
             })
             .filter(|y| *y <= crate::date::BUILD_YEAR)
             .collect();
-        let Some((item, table)) = &d.decade_from else {
-            return DecadeChoice { years, code: String::new(), produced: Vec::new() };
+        let Some((_, table)) = d.decade_from else {
+            return DecadeChoice { years, code: "", produced: &[] };
         };
-        let code: String = ranges.get(*item).map(|&(s, e)| chars[s..e].iter().collect()).unwrap_or_default();
-        let produced: Vec<i64> = tables
-            .get(table)
-            .and_then(|t| t.column(t.rows.get(&code)?, "years"))
-            .map(|list| list.split(',').filter_map(|y| y.trim().parse().ok()).collect())
+        let produced: &[i64] = table
+            .and_then(|t| tables.get(t))
+            .and_then(|t| Some(t.years[t.row(code)?].as_slice()))
             .unwrap_or_default();
         let later = r.later_decade.as_ref().is_some_and(|l| {
-            l.digits.contains(&digit) && !l.codes_from.is_empty() && code.as_str() >= l.codes_from.as_str()
+            l.digits.contains(&digit) && !l.codes_from.is_empty() && code >= l.codes_from.as_str()
         });
         let decade_of = |y: &i64| y - digit;
-        let years = match (later, produced.iter().min()) {
-            (true, _) => years.iter().copied().max().into_iter().collect(),
+        let chosen = match (later, produced.iter().min()) {
+            (true, _) => years.iter().copied().max(),
             (false, Some(first)) => {
                 let reached = years.iter().copied().filter(|y| decade_of(y) <= *first).max();
-                reached.or_else(|| years.iter().copied().min()).into_iter().collect()
+                reached.or_else(|| years.iter().copied().min())
             }
-            (false, None) => years,
+            (false, None) => return DecadeChoice { years, code, produced },
         };
+        years.clear();
+        years.extend(chosen);
         DecadeChoice { years, code, produced }
     }
 
     fn add_date(&self, out: &mut Decoding, year: Option<i64>) {
         let Some(year) = year else { return };
-        let week = match out.fields.get("week") {
-            Some(Value::Int(w)) => u32::try_from(*w).ok(),
-            _ => None,
-        };
+        let week = out.int("week").and_then(|w| u32::try_from(w).ok());
         let date = match (self.rules.week_start.as_str(), week) {
             ("jan1", Some(w)) => crate::date::week_date(year, w, false),
             ("iso", Some(w)) => crate::date::week_date(year, w, true),
             _ => None,
         };
         if let Some(date) = date {
-            out.fields.insert("date".into(), Value::Text(date));
+            out.set("date", FieldValue::Made(Value::Text(date)));
         }
     }
 
-    fn verify_check(&self, out: &mut Decoding, chars: &[char]) {
+    /// Checks the check character(s) at the end of `chars`; `text` is room to write them in.
+    fn verify_check(&self, out: &mut Decoding, chars: &[char], text: &mut String) {
         let Some(algorithm) = self.check else { return };
-        let text: String = chars.iter().collect();
+        text.clear();
+        text.extend(chars);
         let w = algorithm.width();
         if text.len() <= w || !text.is_ascii() {
             return;
         }
         let (body, given) = text.split_at(text.len() - w);
-        match algorithm.compute(body) {
-            Some(expected) if expected == given => {
+        match algorithm.check(body) {
+            Some(expected) if expected.as_str() == given => {
                 out.check_passed = true;
-                out.fields.insert("check_digit".into(), Value::Text(given.to_string()));
+                out.set("check_digit", FieldValue::Chars(chars.len() - w, chars.len()));
             }
             Some(expected) => out.problems.push(
                 Problem::new(
@@ -747,12 +939,82 @@ fn specificity(items: &[Item], max_len: usize) -> f64 {
     if alnum == 0.0 { 0.0 } else { (1.0 - accepted / alnum).clamp(0.0, 1.0) }
 }
 
-fn fill_columns(out: &mut Decoding, table: Option<&CompiledTable>, row: &[String], r: &Decoder) {
-    let Some(table) = table else { return };
-    for (field, column) in &r.columns {
-        if let Some(v) = table.column(row, column) {
-            let v = v.parse::<i64>().map(Value::Int).unwrap_or(Value::Text(v));
-            out.fields.insert(field.clone(), v);
+/// The year a decade-repeating `digit` stands for, set as the decoder's field when one decade
+/// is left; with none left that is a problem, with several the candidates are set.
+fn set_decade_year<'r>(
+    out: &mut Decoding<'r>,
+    d: &'r CompiledDecoder,
+    digit: i64,
+    span: Span,
+    choice: DecadeChoice,
+) -> Option<i64> {
+    let field = d.field.as_str();
+    match choice.years.as_slice() {
+        [] => {
+            out.problems.push(Problem::new(
+                ProblemKind::OutOfRange,
+                span,
+                format!("{field} digit {digit} fits no allowed year"),
+            ));
+            None
+        }
+        &[y] => {
+            out.set(field, FieldValue::Made(Value::Int(y)));
+            if let Some(reason) = choice.outside_production(y) {
+                out.contradictions += 1;
+                out.reasons.push(reason);
+            }
+            Some(y)
+        }
+        many => {
+            out.ambiguous = true;
+            let list: Vec<String> = many.iter().map(|y| y.to_string()).collect();
+            let list = list.join(" or ");
+            out.reasons.push(format!("the decade is ambiguous: {list}"));
+            out.set(format!("{field}_candidates"), FieldValue::Made(Value::Text(list)));
+            None
+        }
+    }
+}
+
+/// Looks `code` up in the decoder's table, counting the hit or the miss; a miss is a problem
+/// or a note, as the decoder's `unknown` says. `None` without a table.
+fn look_up<'r>(
+    table: Option<&'r CompiledTable>,
+    code: &str,
+    d: &CompiledDecoder,
+    span: Span,
+    out: &mut Decoding,
+) -> Option<(&'r CompiledTable, usize)> {
+    let table = table?;
+    match table.row(code) {
+        Some(row) => {
+            out.table_hits += 1;
+            out.table_weight += table.confidence;
+            Some((table, row))
+        }
+        None => {
+            out.table_misses += 1;
+            let what = if d.rules.segment == "*" { "value" } else { &d.rules.segment };
+            if d.rules.unknown == "error" {
+                out.problems.push(Problem::new(
+                    ProblemKind::UnknownCode,
+                    span,
+                    format!("unknown {what} code '{code}'"),
+                ));
+            } else {
+                out.reasons.push(format!("{what} code {code} is not in the table"));
+            }
+            None
+        }
+    }
+}
+
+/// Sets the fields the decoder's `columns` fill from `row`.
+fn fill_columns<'r>(out: &mut Decoding<'r>, table: &'r CompiledTable, row: usize, d: &'r CompiledDecoder) {
+    for (field, column) in &d.columns {
+        if let Some(v) = table.cell(row, *column) {
+            out.set(field.as_str(), FieldValue::Cell(v));
         }
     }
 }
@@ -828,7 +1090,7 @@ mod tests {
             check_digit: String::new(),
             decode: vec![],
         };
-        CompiledFormat::compile(rules, 0, Pattern::parse(pattern).unwrap())
+        CompiledFormat::compile(rules, 0, Pattern::parse(pattern).unwrap(), &[])
     }
 
     fn chars(s: &str) -> Vec<char> {
@@ -850,7 +1112,7 @@ mod tests {
     #[test]
     fn variable_segments_split_greedily() {
         let f = format("a:@alnum{1,4} b:@digit{2}");
-        assert_eq!(f.split(&chars("AB123")), Some(vec![(0, 3), (3, 5)]));
+        assert_eq!(f.split(&chars("AB123")).as_deref(), Some(&[(0, 3), (3, 5)][..]));
         assert_eq!(f.split(&chars("12")), None);
         assert_eq!(f.scan(&chars("A1")), Scan::Prefix { needs: 1, next: f.next_chars(&f.start_after("A1")) });
     }

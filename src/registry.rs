@@ -34,7 +34,8 @@ pub struct Registry {
 #[derive(Debug, Clone)]
 pub(crate) struct Vendor {
     pub rules: VendorRules,
-    pub tables: HashMap<String, CompiledTable>,
+    /// By name order; decoders refer to them by index.
+    pub tables: Vec<CompiledTable>,
     pub formats: Vec<u32>,
 }
 
@@ -98,17 +99,17 @@ impl Registry {
             names: HashMap::new(),
         };
         for (v, vendor) in rules.into_iter().enumerate() {
-            let tables =
-                vendor.tables.iter().map(|(name, t)| (name.clone(), CompiledTable::new(t))).collect();
+            let tables: Vec<CompiledTable> =
+                vendor.tables.iter().map(|(name, t)| CompiledTable::new(name, t)).collect();
             let mut formats = Vec::new();
             for format in vendor.formats.clone() {
                 // lint::structure has parsed every pattern and regex already.
                 let compiled = if format.regex.is_empty() {
                     let Ok(pattern) = Pattern::parse(&format.pattern) else { continue };
-                    CompiledFormat::compile(format, v, pattern)
+                    CompiledFormat::compile(format, v, pattern, &tables)
                 } else {
                     let Ok(regex) = FormatRegex::new(&format.regex, format.case_sensitive) else { continue };
-                    CompiledFormat::compile_regex(format, v, regex)
+                    CompiledFormat::compile_regex(format, v, regex, &tables)
                 };
                 formats.push(registry.formats.len() as u32);
                 registry.formats.push(compiled);
@@ -188,20 +189,6 @@ impl Registry {
     /// Number of compiled formats.
     pub fn format_count(&self) -> usize {
         self.formats.len()
-    }
-}
-
-impl CompiledTable {
-    fn new(table: &crate::rules::schema::Table) -> CompiledTable {
-        CompiledTable {
-            columns: table.columns.clone(),
-            rows: table
-                .rows
-                .iter()
-                .filter_map(|row| Some((row.first()?.to_ascii_uppercase(), row.clone())))
-                .collect(),
-            confidence: table.confidence,
-        }
     }
 }
 
