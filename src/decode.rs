@@ -264,8 +264,13 @@ impl Reasons {
             text.push_str("; ");
         }
         self.count += 1;
-        // Writing to a String cannot fail.
-        let _ = text.write_fmt(reason);
+        match reason.as_str() {
+            Some(fixed) => text.push_str(fixed),
+            // Writing to a String cannot fail.
+            None => {
+                let _ = text.write_fmt(reason);
+            }
+        }
     }
 
     /// The reasons joined.
@@ -301,6 +306,14 @@ impl Attempt<'_> {
 
     fn valid(&self) -> bool {
         self.decoding.as_ref().is_some_and(|d| d.problems.is_empty())
+    }
+
+    /// The fewest edits the view's length alone implies: characters past the format's most,
+    /// or (unless typing) missing below its fewest. No edit distance to the format is less.
+    fn length_edits(&self, typing: bool) -> usize {
+        let n = self.view.len();
+        let over = n.saturating_sub(self.format.max_len);
+        if typing { over } else { over.max(self.format.min_len.saturating_sub(n)) }
     }
 
     /// How far the value got: used to pick the format whose error to report.
@@ -781,6 +794,8 @@ impl Registry {
         // One format's view of the value at a time, copied only into the attempts kept.
         let n = cleaned.chars.len();
         let (mut view, mut origin) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        // The separators and case the view is made with: formats alike share it.
+        let mut viewed: Option<(&[char], bool)> = None;
         for format in self.formats_to_try(&indexes, kind) {
             let fits = |len: usize| (format.min_len..=format.max_len).contains(&len);
             // Most formats cannot fit a value's length: skip them before looking further.
@@ -789,7 +804,11 @@ impl Registry {
             if !fits(len) && !prefixes.iter().map(|p| p.chars().count()).any(|p| len > p && fits(len - p)) {
                 continue;
             }
-            format.view_into(&cleaned.chars, &mut view, &mut origin);
+            let seen_as = (format.separators.as_slice(), format.rules.case_sensitive);
+            if viewed != Some(seen_as) {
+                format.view_into(&cleaned.chars, &mut view, &mut origin);
+                viewed = Some(seen_as);
+            }
             for prefix in prefixes {
                 let n = prefix.chars().count();
                 if len > n && fits(len - n) && starts_with(&view, prefix) {
@@ -907,8 +926,7 @@ impl Registry {
             score += 0.1;
         }
         score += 0.25 * format.specificity;
-        let dated = ["year", "year_candidates", "week", "month"].iter().any(|f| decoding.has(f));
-        if dated {
+        if decoding.dated() {
             score += 0.1;
             reasons.push(format_args!("its date code is in range"));
         }
@@ -964,16 +982,34 @@ impl Registry {
         };
         let limit = if vendor.is_some() { usize::MAX } else { (len / 4).max(1) };
         // Closest first; among equally close formats the better-sourced one, then the one the
-        // value got furthest into.
-        let best = attempts
-            .iter()
-            .map(|a| (a.format.distance(&a.view, typing), a))
-            .filter(|(d, _)| *d <= limit)
-            .min_by(|(da, a), (db, b)| {
-                da.cmp(db)
-                    .then(b.format.rules.confidence.total_cmp(&a.format.rules.confidence))
-                    .then(b.progress().cmp(&a.progress()))
-            });
+        // value got furthest into, then the first.
+        let closer = |d: usize, i: usize, (best_d, best_i): (usize, usize)| {
+            let (a, best) = (&attempts[i], &attempts[best_i]);
+            d.cmp(&best_d)
+                .then(best.format.rules.confidence.total_cmp(&a.format.rules.confidence))
+                .then(best.progress().cmp(&a.progress()))
+                .then(i.cmp(&best_i))
+                .is_lt()
+        };
+        // Tried from the fewest edits its length alone implies: once that exceeds the distance
+        // of the closest so far, no format left can be chosen, and a format's distance is only
+        // worked out as far as that one's.
+        let mut order: Vec<(usize, usize)> =
+            attempts.iter().enumerate().map(|(i, a)| (a.length_edits(typing), i)).collect();
+        order.sort_unstable();
+        let mut best: Option<(usize, usize)> = None;
+        for (least, i) in order {
+            let bound = best.map_or(limit, |(d, _)| d);
+            if least > bound {
+                break;
+            }
+            let attempt = &attempts[i];
+            let Some(d) = attempt.format.distance_within(&attempt.view, typing, bound) else { continue };
+            if best.is_none_or(|best| closer(d, i, best)) {
+                best = Some((d, i));
+            }
+        }
+        let best = best.map(|(d, i)| (d, &attempts[i]));
         let Some((_, attempt)) = best else {
             let (s, e) = cleaned.input_span(0, len);
             return Problem::new(

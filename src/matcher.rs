@@ -159,6 +159,41 @@ pub(crate) struct CompiledFormat {
     fixed_positions: Option<Vec<State>>,
     /// Then also the items' ranges: the only split there is.
     fixed_ranges: Option<Vec<(usize, usize)>>,
+    /// The states [`CompiledFormat::distance`] steps through, in item order.
+    edit_states: Vec<EditState>,
+}
+
+/// A state of the edit-distance automaton: `k` characters of `item` read. One index past the
+/// last state stands for "after the last item".
+#[derive(Debug, Clone, Copy)]
+struct EditState {
+    item: usize,
+    k: usize,
+    /// Whether the item may take another character (`k` below its maximum); the next state is
+    /// then the one after this.
+    grows: bool,
+    /// The first state of the next item, when the item may end here (`k` at its minimum or more).
+    ends_to: Option<usize>,
+}
+
+/// A cost no edit count reaches: a state not reached yet.
+const FAR: usize = usize::MAX / 2;
+
+/// The states of the edit-distance automaton of `items`: for each item, `k` from 0 to its most
+/// characters.
+fn edit_states(items: &[Item]) -> Vec<EditState> {
+    let mut states = Vec::new();
+    for (item, it) in items.iter().enumerate() {
+        let (lo, hi) = it.bounds();
+        let next_item = states.len() + hi + 1;
+        states.extend((0..=hi).map(|k| EditState {
+            item,
+            k,
+            grows: k < hi,
+            ends_to: (k >= lo).then_some(next_item),
+        }));
+    }
+    states
 }
 
 /// Where a value stopped fitting a pattern.
@@ -188,6 +223,8 @@ pub(crate) enum Scan {
 pub(crate) struct Decoding<'r> {
     /// The fields in the order they were set; a name set again replaces the earlier value.
     fields: Vec<(Cow<'r, str>, FieldValue<'r>)>,
+    /// Whether a date field is among them.
+    dated: bool,
     /// Problems in normalized-character coordinates.
     pub problems: Vec<Problem>,
     pub reasons: Vec<String>,
@@ -217,12 +254,14 @@ enum FieldValue<'r> {
 
 impl<'r> Decoding<'r> {
     fn set(&mut self, name: impl Into<Cow<'r, str>>, value: FieldValue<'r>) {
-        self.fields.push((name.into(), value));
+        let name = name.into();
+        self.dated |= matches!(&*name, "year" | "year_candidates" | "week" | "month");
+        self.fields.push((name, value));
     }
 
-    /// Whether a field of that name was set.
-    pub fn has(&self, name: &str) -> bool {
-        self.fields.iter().any(|(n, _)| n == name)
+    /// Whether a date field was set (`year`, `year_candidates`, `week` or `month`).
+    pub fn dated(&self) -> bool {
+        self.dated
     }
 
     /// The field as a whole number, when it is one.
@@ -296,7 +335,9 @@ impl CompiledFormat {
             normalize_to: None,
             fixed_positions: None,
             fixed_ranges: None,
+            edit_states: Vec::new(),
         };
+        format.edit_states = edit_states(&format.items);
         format.first = format.next_chars(&format.start());
         format.resolve_decoders(tables);
         format.fix_positions();
@@ -332,6 +373,7 @@ impl CompiledFormat {
             normalize_to: None,
             fixed_positions: None,
             fixed_ranges: None,
+            edit_states: Vec::new(),
         };
         format.resolve_decoders(tables);
         format
@@ -526,71 +568,66 @@ impl CompiledFormat {
         })
     }
 
-    /// The fewest characters to change, add or remove for `chars` to fit the pattern: how
-    /// close a value that does not fit comes to this format.
+    /// The fewest characters to change, add or remove for `chars` to fit the pattern (how
+    /// close a value that does not fit comes to this format), when it is at most `bound`;
+    /// `None` as soon as it is sure to be more, which spares the rest of the work for formats
+    /// that come no closer than one already found.
     /// With `prefix`, the fewest edits for `chars` to become the start of a value (what is
     /// still to be typed costs nothing).
-    pub fn distance(&self, chars: &[char], prefix: bool) -> usize {
+    pub fn distance_within(&self, chars: &[char], prefix: bool, bound: usize) -> Option<usize> {
         if self.regex.is_some() {
             // A regex cannot say how close a value comes: as far as can be.
-            return match self.scan(chars) {
+            let d = match self.scan(chars) {
                 Scan::Complete { .. } => 0,
                 _ => chars.len().max(1),
             };
+            return (d <= bound).then_some(d);
         }
-        // States (item, k) flattened in item order; the last index is "after the last item".
-        // Every move goes to a later index, so one forward pass settles the free moves.
-        let n = self.items.len();
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut at = 0;
-        for item in &self.items {
-            offsets.push(at);
-            at += item.bounds().1 + 1;
-        }
-        offsets.push(at);
-        let done = at;
-        const FAR: usize = usize::MAX / 2;
-        let relax = |cost: &mut [usize]| {
-            for (i, item) in self.items.iter().enumerate() {
-                let (lo, hi) = item.bounds();
-                for k in 0..=hi {
-                    let here = cost[offsets[i] + k];
-                    if here >= FAR {
-                        continue;
-                    }
-                    if k >= lo {
-                        let to = offsets[i + 1];
-                        cost[to] = cost[to].min(here);
-                    }
-                    if k < hi {
-                        let to = offsets[i] + k + 1;
-                        cost[to] = cost[to].min(here + 1); // a missing character
-                    }
-                }
-            }
-        };
+        // cost[j]: the fewest edits for the characters read so far to reach state j.
+        let done = self.edit_states.len();
         let mut cost = vec![FAR; done + 1];
         let mut next = vec![FAR; done + 1];
         cost[0] = 0;
-        relax(&mut cost);
+        self.relax(&mut cost);
         for &c in chars {
             for (x, &y) in next.iter_mut().zip(&cost) {
                 *x = y.saturating_add(1); // an extra character
             }
-            for (i, item) in self.items.iter().enumerate() {
-                for k in 0..item.bounds().1 {
-                    let here = cost[offsets[i] + k];
-                    if here < FAR {
-                        let step = here + usize::from(!self.accepts(i, k, c));
-                        let to = offsets[i] + k + 1;
-                        next[to] = next[to].min(step);
-                    }
+            for (j, state) in self.edit_states.iter().enumerate() {
+                let here = cost[j];
+                if state.grows && here < FAR {
+                    let step = here + usize::from(!self.accepts(state.item, state.k, c));
+                    next[j + 1] = next[j + 1].min(step);
                 }
             }
             std::mem::swap(&mut cost, &mut next);
-            relax(&mut cost);
+            // No state gets cheaper with more characters: past the bound, it stays past it.
+            if self.relax(&mut cost) > bound {
+                return None;
+            }
         }
-        if prefix { cost.iter().copied().min().unwrap_or(0) } else { cost[done] }
+        let d = if prefix { cost.iter().copied().min().unwrap_or(0) } else { cost[done] };
+        (d <= bound).then_some(d)
+    }
+
+    /// Settles the moves that read no character (an item ending, a missing character), in
+    /// one forward pass since every move goes to a later state; returns the cheapest state.
+    fn relax(&self, cost: &mut [usize]) -> usize {
+        let mut cheapest = FAR;
+        for (j, state) in self.edit_states.iter().enumerate() {
+            let here = cost[j];
+            cheapest = cheapest.min(here);
+            if here >= FAR {
+                continue;
+            }
+            if let Some(to) = state.ends_to {
+                cost[to] = cost[to].min(here);
+            }
+            if state.grows {
+                cost[j + 1] = cost[j + 1].min(here + 1); // a missing character
+            }
+        }
+        cheapest.min(cost[self.edit_states.len()])
     }
 
     fn min_remaining(&self, item: usize, k: usize) -> usize {
@@ -1147,6 +1184,10 @@ mod tests {
     }
 
     impl CompiledFormat {
+        fn distance(&self, chars: &[char], prefix: bool) -> usize {
+            self.distance_within(chars, prefix, usize::MAX).unwrap()
+        }
+
         fn start_after(&self, s: &str) -> Vec<State> {
             let mut states = self.start();
             for c in s.chars() {

@@ -43,6 +43,11 @@ impl Cleaned {
     /// [`Cleaned::new`] of ASCII text, the common case, a byte at a time: of ASCII, only white
     /// space and control characters fold (to a space).
     fn ascii(input: &[u8]) -> Cleaned {
+        // Most values have nothing to fold: every character is kept as it is.
+        if input.iter().all(|&b| b > b' ' && b != 0x7f) {
+            let chars = input.iter().map(|&b| char::from(b)).collect();
+            return Cleaned { chars, origin: (0..input.len()).collect(), input_len: input.len() };
+        }
         let mut chars = Vec::with_capacity(input.len());
         let mut origin = Vec::with_capacity(input.len());
         for (i, &b) in input.iter().enumerate() {
