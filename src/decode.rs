@@ -763,7 +763,7 @@ impl Registry {
     /// The indexes of the formats tried on a value: the named vendor's, or those the index
     /// says may fit it.
     fn format_indexes(&self, cleaned: &Cleaned, vendor: Option<usize>) -> Vec<u32> {
-        let mut indexes = Vec::new();
+        let mut indexes = Vec::with_capacity(32);
         match vendor {
             Some(v) => indexes.extend_from_slice(&self.vendors[v].formats),
             None => self.candidate_formats(&cleaned.chars, &mut indexes),

@@ -1066,20 +1066,51 @@ fn mask(width: u32) -> u128 {
 
 /// The digits of a named alphabet, in value order.
 pub(crate) fn digit_alphabet(name: &str) -> Option<&'static str> {
+    alphabet(name).map(|(digits, _)| digits)
+}
+
+const ALNUM_DIGITS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const BASE34_DIGITS: &str = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+const BASE31_DIGITS: &str = "0123456789BCDFGHJKLMNPQRSTVWXYZ";
+static ALNUM_VALUES: [u8; 128] = digit_values(ALNUM_DIGITS);
+static BASE34_VALUES: [u8; 128] = digit_values(BASE34_DIGITS);
+static BASE31_VALUES: [u8; 128] = digit_values(BASE31_DIGITS);
+
+/// Each ASCII character's value among `digits`, `u8::MAX` for none: read numbers look each
+/// character up once rather than search the alphabet for it.
+const fn digit_values(digits: &str) -> [u8; 128] {
+    let digits = digits.as_bytes();
+    let mut values = [u8::MAX; 128];
+    let mut i = 0;
+    while i < digits.len() {
+        values[digits[i] as usize] = i as u8;
+        i += 1;
+    }
+    values
+}
+
+/// A named alphabet's digits, and each character's value.
+fn alphabet(name: &str) -> Option<(&'static str, &'static [u8; 128])> {
     Some(match name {
-        "" | "alnum" | "base36" => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        "base34" => "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ",
-        "base31" => "0123456789BCDFGHJKLMNPQRSTVWXYZ",
+        "" | "alnum" | "base36" => (ALNUM_DIGITS, &ALNUM_VALUES),
+        "base34" => (BASE34_DIGITS, &BASE34_VALUES),
+        "base31" => (BASE31_DIGITS, &BASE31_VALUES),
         _ => return None,
     })
 }
 
 /// Reads `text` as a number in `base` (10 when 0) using the alphabet's first `base` digits.
-pub(crate) fn parse_number(text: &str, base: u32, alphabet: &str) -> Option<u128> {
+pub(crate) fn parse_number(text: &str, base: u32, alphabet_name: &str) -> Option<u128> {
     let base = if base == 0 { 10 } else { base };
-    let digits = digit_alphabet(alphabet)?.as_bytes().get(..base as usize)?;
+    let (digits, values) = alphabet(alphabet_name)?;
+    if base as usize > digits.len() {
+        return None;
+    }
     text.bytes().try_fold(0u128, |n, c| {
-        let d = digits.iter().position(|&x| x == c.to_ascii_uppercase())?;
+        let d = *values.get(usize::from(c.to_ascii_uppercase()))?;
+        if u32::from(d) >= base {
+            return None;
+        }
         n.checked_mul(base as u128)?.checked_add(d as u128)
     })
 }
@@ -1181,6 +1212,11 @@ mod tests {
         assert_eq!(encode(35, 36, 3), "00Z");
         assert_eq!(parse_number("Z", 10, ""), None);
         assert_eq!(parse_number("ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ", 36, ""), None);
+        // A digit of the alphabet beyond the base, and characters of no alphabet.
+        assert_eq!(parse_number("1Z", 35, ""), None);
+        assert_eq!(parse_number("1O", 34, "base34"), None);
+        assert_eq!(parse_number("1é", 36, ""), None);
+        assert_eq!(parse_number("10", 37, ""), None);
     }
 
     impl CompiledFormat {

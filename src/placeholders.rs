@@ -1,13 +1,21 @@
 //! Known junk values that stand in for a serial: BIOS defaults, labels, counting sequences.
 
 use crate::normalize::Cleaned;
+use crate::rules::pattern::CharSet;
 use std::sync::OnceLock;
 
 static LIST: &str = include_str!("../vendors/data/placeholders.tsv");
 
-/// The listed values by their comparison form ([`key`]), sorted for binary search.
-fn table() -> &'static [(String, &'static str)] {
-    static TABLE: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+/// The listed values.
+struct Listed {
+    /// By their comparison form ([`key`]), sorted for binary search.
+    rows: Vec<(String, &'static str)>,
+    /// The characters they start with (they are ASCII: a test checks).
+    firsts: CharSet,
+}
+
+fn table() -> &'static Listed {
+    static TABLE: OnceLock<Listed> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut rows: Vec<(String, &'static str)> = LIST
             .lines()
@@ -20,7 +28,9 @@ fn table() -> &'static [(String, &'static str)] {
             .collect();
         rows.sort();
         rows.dedup_by(|a, b| a.0 == b.0);
-        rows
+        let firsts =
+            rows.iter().filter_map(|(k, _)| k.chars().next()).fold(CharSet::default(), CharSet::with);
+        Listed { rows, firsts }
     })
 }
 
@@ -57,8 +67,12 @@ pub(crate) fn reason_cleaned(chars: &[char]) -> Option<String> {
     // The comparison form of `key`: the letters and digits, unless there are none.
     let keyed = chars.iter().any(|c| c.is_alphanumeric());
     let wanted = || upper().filter(move |c| !keyed || c.is_alphanumeric());
-    if let Ok(i) = table().binary_search_by(|(k, _)| k.chars().cmp(wanted())) {
-        return Some(table()[i].1.to_string());
+    // Most values start with a character no listed value starts with.
+    let listed = &table();
+    if wanted().next().is_some_and(|c| listed.firsts.contains(c)) {
+        if let Ok(i) = listed.rows.binary_search_by(|(k, _)| k.chars().cmp(wanted())) {
+            return Some(listed.rows[i].1.to_string());
+        }
     }
     // Separators do not make a run of one character a serial: "00-00000" is "0000000".
     let mut kept = upper().filter(|c| c.is_alphanumeric());
@@ -83,8 +97,10 @@ mod tests {
 
     #[test]
     fn list_parses_with_reasons() {
-        assert!(table().len() > 30);
-        assert!(table().iter().all(|(_, r)| !r.is_empty()));
+        assert!(table().rows.len() > 30);
+        assert!(table().rows.iter().all(|(_, r)| !r.is_empty()));
+        // `firsts` holds ASCII characters only.
+        assert!(table().rows.iter().all(|(k, _)| k.is_ascii()));
         assert_eq!(
             reason("  default   string ").as_deref(),
             Some("the AMI BIOS default the maker did not replace")
@@ -107,6 +123,15 @@ mod tests {
         assert_eq!(reason("1.0").as_deref(), Some("a version number, not a serial"));
         assert_eq!(reason("2.1.3").as_deref(), Some("a version number, not a serial"));
         assert_eq!(reason("1.23").as_deref(), None);
+    }
+
+    #[test]
+    fn long_and_non_ascii_values_are_compared_too() {
+        let long = "x".repeat(70);
+        assert_eq!(reason(&long).as_deref(), Some("one character repeated ('X')"));
+        assert_eq!(reason(&format!("{long}y")).as_deref(), None);
+        assert_eq!(reason("ＮＯＮＥ").as_deref(), reason("none").as_deref());
+        assert_eq!(reason("Señal").as_deref(), None);
     }
 
     #[test]

@@ -20,14 +20,26 @@ const INDEXED_LEN: usize = 64;
 pub struct Registry {
     pub(crate) vendors: Vec<Vendor>,
     pub(crate) formats: Vec<CompiledFormat>,
-    /// Format indexes by the length of the value after the format's separators are dropped.
-    by_len: Vec<Vec<u32>>,
-    long: Vec<u32>,
+    /// For each distinct set of separators, the formats that use it by the length they take.
+    by_separators: Vec<LengthIndex>,
     /// Formats with scanner prefixes: tried on every value that starts with one.
     prefixed: Vec<u32>,
-    /// Distinct separator sets, each with the formats that use it.
-    separator_sets: Vec<Vec<char>>,
     names: HashMap<String, usize>,
+}
+
+/// The formats that drop one set of separators, by the length of a value once they are dropped.
+#[derive(Debug, Clone)]
+struct LengthIndex {
+    separators: Vec<char>,
+    by_len: Vec<Vec<u32>>,
+    /// Those that take values longer than [`INDEXED_LEN`].
+    long: Vec<u32>,
+}
+
+impl LengthIndex {
+    fn new(separators: Vec<char>) -> LengthIndex {
+        LengthIndex { separators, by_len: vec![Vec::new(); INDEXED_LEN + 1], long: Vec::new() }
+    }
 }
 
 /// One vendor's compiled data.
@@ -92,10 +104,8 @@ impl Registry {
         let mut registry = Registry {
             vendors: Vec::new(),
             formats: Vec::new(),
-            by_len: vec![Vec::new(); INDEXED_LEN + 1],
-            long: Vec::new(),
+            by_separators: vec![LengthIndex::new(Vec::new())],
             prefixed: Vec::new(),
-            separator_sets: vec![Vec::new()],
             names: HashMap::new(),
         };
         for (v, vendor) in rules.into_iter().enumerate() {
@@ -126,17 +136,22 @@ impl Registry {
     fn index(&mut self) {
         for (i, f) in self.formats.iter().enumerate() {
             let i = i as u32;
-            if !self.separator_sets.contains(&f.separators) {
-                self.separator_sets.push(f.separators.clone());
-            }
+            let set = match self.by_separators.iter().position(|s| s.separators == f.separators) {
+                Some(set) => set,
+                None => {
+                    self.by_separators.push(LengthIndex::new(f.separators.clone()));
+                    self.by_separators.len() - 1
+                }
+            };
             if !f.rules.scanner_prefixes.is_empty() {
                 self.prefixed.push(i);
             }
+            let index = &mut self.by_separators[set];
             for len in f.min_len..=f.max_len.min(INDEXED_LEN) {
-                self.by_len[len].push(i);
+                index.by_len[len].push(i);
             }
             if f.max_len > INDEXED_LEN {
-                self.long.push(i);
+                index.long.push(i);
             }
         }
     }
@@ -146,12 +161,12 @@ impl Registry {
     pub(crate) fn candidate_formats(&self, chars: &[char], out: &mut Vec<u32>) {
         out.clear();
         let first = chars.iter().find(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase());
-        for seps in &self.separator_sets {
-            let len = chars.iter().filter(|c| !seps.contains(c)).count();
-            let list = if len <= INDEXED_LEN { &self.by_len[len] } else { &self.long };
+        for index in &self.by_separators {
+            let len = chars.iter().filter(|c| !index.separators.contains(c)).count();
+            let list = if len <= INDEXED_LEN { &index.by_len[len] } else { &index.long };
             out.extend(list.iter().copied().filter(|&i| {
                 let f = &self.formats[i as usize];
-                f.separators == *seps && first.is_none_or(|c| f.first.contains(c) || f.rules.case_sensitive)
+                first.is_none_or(|c| f.first.contains(c) || f.rules.case_sensitive)
             }));
         }
         for &i in &self.prefixed {

@@ -337,7 +337,6 @@ struct Shape {
 
 fn shape(cleaned: &Cleaned) -> Shape {
     let mut s = Shape { too_long: cleaned.chars.len() > MAX_INPUT_CHARS, ..Shape::default() };
-    let mut compact = String::new();
     for &c in &cleaned.chars {
         match c {
             '0'..='9' => s.digits += 1,
@@ -348,13 +347,13 @@ fn shape(cleaned: &Cleaned) -> Shape {
             ' ' => s.spaces += 1,
             _ => s.other += 1,
         }
-        if c.is_ascii_alphanumeric() {
-            compact.push(c);
-        }
     }
-    s.ends_x = compact.ends_with(['x', 'X']);
-    s.starts_89 = compact.starts_with("89");
-    s.starts_978 = compact.starts_with("978") || compact.starts_with("979");
+    // The letters and digits alone, read from either end without collecting them.
+    let compact = || cleaned.chars.iter().copied().filter(char::is_ascii_alphanumeric);
+    let starts = |prefix: &str| compact().take(prefix.len()).eq(prefix.chars());
+    s.ends_x = compact().next_back().is_some_and(|c| c == 'x' || c == 'X');
+    s.starts_89 = starts("89");
+    s.starts_978 = starts("978") || starts("979");
     s
 }
 
