@@ -1,7 +1,7 @@
 //! Identify, decode, validate and check-as-you-type: the operations and their result types.
 
 use crate::error::{Problem, ProblemKind, Span};
-use crate::matcher::{CompiledFormat, Decoding, Scan};
+use crate::matcher::{CompiledFormat, Decoding, Scan, ScanRoom};
 use crate::normalize::Cleaned;
 use crate::placeholders;
 use crate::registry::Registry;
@@ -259,24 +259,46 @@ impl Reasons {
     /// Adds a reason (`format_args!` formats it only when it is written).
     pub(crate) fn push(&mut self, reason: std::fmt::Arguments) {
         use std::fmt::Write;
-        let Some(text) = &mut self.text else { return };
-        if self.count > 0 {
-            text.push_str("; ");
-        }
-        self.count += 1;
-        match reason.as_str() {
+        self.push_with(|text| match reason.as_str() {
             Some(fixed) => text.push_str(fixed),
             // Writing to a String cannot fail.
             None => {
                 let _ = text.write_fmt(reason);
             }
+        });
+    }
+
+    /// Adds a reason that `write` appends to the text itself: for the reasons every reading
+    /// of a kind has, where the formatter's work showed in bulk checks.
+    pub(crate) fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        let Some(text) = &mut self.text else { return };
+        if self.count > 0 {
+            text.push_str("; ");
         }
+        self.count += 1;
+        write(text);
     }
 
     /// The reasons joined.
     pub(crate) fn into_text(self) -> String {
         self.text.unwrap_or_default()
     }
+}
+
+/// Appends `n` in decimal, as `{n}` writes it.
+pub(crate) fn push_count(text: &mut String, n: usize) {
+    let mut digits = [0; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    text.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// One format tried on one value.
@@ -450,11 +472,13 @@ impl Registry {
     /// with only that one built, or why there is none.
     fn best_reading(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Result<Decoded, NoReading> {
         let Gathered { vendor, mut attempts, mut standard } = self.gather(value, cleaned, options)?;
+        // A single reading needs no ranking (the usual case with a vendor or a kind named).
+        let unrivalled = attempts.len() + standard.iter().filter(|r| r.is_ok()).count() == 1;
         let from_attempts = attempts
             .iter()
             .enumerate()
             .filter(|(_, a)| a.valid())
-            .map(|(i, a)| (self.confidence(a), Pick::Attempt(i)));
+            .map(|(i, a)| (if unrivalled { 0.0 } else { self.confidence(a) }, Pick::Attempt(i)));
         let from_standard = standard
             .iter()
             .enumerate()
@@ -796,6 +820,7 @@ impl Registry {
         let (mut view, mut origin) = (Vec::with_capacity(n), Vec::with_capacity(n));
         // The separators and case the view is made with: formats alike share it.
         let mut viewed: Option<(&[char], bool)> = None;
+        let mut room = ScanRoom::default();
         for format in self.formats_to_try(&indexes, kind) {
             let fits = |len: usize| (format.min_len..=format.max_len).contains(&len);
             // Most formats cannot fit a value's length: skip them before looking further.
@@ -812,27 +837,27 @@ impl Registry {
             for prefix in prefixes {
                 let n = prefix.chars().count();
                 if len > n && fits(len - n) && starts_with(&view, prefix) {
-                    self.keep_accepted(format, &view[n..], &origin[n..], true, &mut out);
+                    self.keep_accepted(format, (&view[n..], &origin[n..]), true, &mut room, &mut out);
                 }
             }
             if fits(len) {
-                self.keep_accepted(format, &view, &origin, false, &mut out);
+                self.keep_accepted(format, (&view, &origin), false, &mut room, &mut out);
             }
         }
         out
     }
 
-    /// Tries `format` on `view` (with each character's `origin`), and keeps the attempt when
-    /// the format accepts it.
+    /// Tries `format` on a view of the value (with each character's origin), and keeps the
+    /// attempt when the format accepts it. `room` is for the scan's states.
     fn keep_accepted<'r>(
         &'r self,
         format: &'r CompiledFormat,
-        view: &[char],
-        origin: &[usize],
+        (view, origin): (&[char], &[usize]),
         stripped_prefix: bool,
+        room: &mut ScanRoom,
         out: &mut Vec<Attempt<'r>>,
     ) {
-        let scan = format.scan(view);
+        let scan = format.scan_in(view, room);
         if !matches!(scan, Scan::Complete { .. }) {
             return;
         }
@@ -902,7 +927,7 @@ impl Registry {
             normalized: attempt.view[start..end].iter().collect(),
             confidence,
             reason: reasons.into_text(),
-            fields: decoding.fields_map(&attempt.view),
+            fields: decoding.into_fields(&attempt.view),
         }
     }
 
@@ -921,7 +946,13 @@ impl Registry {
             FormatKind::Randomized => 0.35,
             _ => 0.5,
         };
-        reasons.push(format_args!("fits {} ({} characters)", format.rules.id, attempt.view.len()));
+        reasons.push_with(|text| {
+            text.push_str("fits ");
+            text.push_str(&format.rules.id);
+            text.push_str(" (");
+            push_count(text, attempt.view.len());
+            text.push_str(" characters)");
+        });
         if format.has_literal {
             score += 0.1;
         }
@@ -933,11 +964,11 @@ impl Registry {
         score += 0.12 * decoding.table_weight.min(4.0);
         score -= 0.1 * f64::from(decoding.table_misses);
         if decoding.table_hits > 0 {
-            reasons.push(format_args!(
-                "{} code{} found in the vendor's tables",
-                decoding.table_hits,
-                if decoding.table_hits == 1 { "" } else { "s" }
-            ));
+            reasons.push_with(|text| {
+                push_count(text, decoding.table_hits as usize);
+                text.push_str(if decoding.table_hits == 1 { " code" } else { " codes" });
+                text.push_str(" found in the vendor's tables");
+            });
         }
         if decoding.check_passed {
             score += 0.3;

@@ -273,21 +273,28 @@ impl<'r> Decoding<'r> {
     }
 
     /// The fields by name, for the reading of `chars` (the characters the format saw).
-    pub fn fields_map(&self, chars: &[char]) -> BTreeMap<String, Value> {
+    pub fn into_fields(self, chars: &[char]) -> BTreeMap<String, Value> {
         let mut map = BTreeMap::new();
-        for (name, value) in &self.fields {
+        for (name, value) in self.fields {
             let value = match value {
-                FieldValue::Made(v) => v.clone(),
-                FieldValue::Cell(v) => (*v).clone(),
-                FieldValue::Chars(start, end) => Value::Text(chars[*start..*end].iter().collect()),
+                FieldValue::Made(v) => v,
+                FieldValue::Cell(v) => v.clone(),
+                FieldValue::Chars(start, end) => Value::Text(chars[start..end].iter().collect()),
             };
-            map.insert(name.to_string(), value);
+            map.insert(name.into_owned(), value);
         }
         map
     }
 }
 
 type State = (usize, usize);
+
+/// Room for the states of [`CompiledFormat::scan_in`], kept from one scan to the next.
+#[derive(Debug, Default)]
+pub(crate) struct ScanRoom {
+    states: Vec<State>,
+    next: Vec<State>,
+}
 
 /// The years a decade-repeating digit may stand for, and the production years of the model
 /// code that chose among them (empty when unknown).
@@ -514,6 +521,12 @@ impl CompiledFormat {
 
     /// Runs the automaton over `chars`.
     pub fn scan(&self, chars: &[char]) -> Scan {
+        self.scan_in(chars, &mut ScanRoom::default())
+    }
+
+    /// [`CompiledFormat::scan`] with the automaton's states kept in `room`, reused from scan to
+    /// scan.
+    pub fn scan_in(&self, chars: &[char], room: &mut ScanRoom) -> Scan {
         if let Some(regex) = &self.regex {
             if chars.len() > self.max_len {
                 return Scan::Stopped { at: self.max_len, item: None };
@@ -526,11 +539,13 @@ impl CompiledFormat {
         if let Some(scan) = self.scan_fixed(chars) {
             return scan;
         }
-        let mut states = self.start();
-        let mut next = Vec::with_capacity(states.len());
+        let ScanRoom { states, next } = room;
+        states.clear();
+        states.push((0, 0));
+        self.close(states);
         for (at, &c) in chars.iter().enumerate() {
             next.clear();
-            for &(item, k) in &states {
+            for &(item, k) in states.iter() {
                 if item < self.items.len() && self.accepts(item, k, c) && !next.contains(&(item, k + 1)) {
                     next.push((item, k + 1));
                 }
@@ -544,14 +559,14 @@ impl CompiledFormat {
                     .max();
                 return Scan::Stopped { at, item };
             }
-            std::mem::swap(&mut states, &mut next);
-            self.close(&mut states);
+            std::mem::swap(states, next);
+            self.close(states);
         }
         if states.contains(&(self.items.len(), 0)) {
-            return Scan::Complete { more: self.next_chars(&states) };
+            return Scan::Complete { more: self.next_chars(states) };
         }
         let needs = states.iter().map(|&(item, k)| self.min_remaining(item, k)).min().unwrap_or(0);
-        Scan::Prefix { needs, next: self.next_chars(&states) }
+        Scan::Prefix { needs, next: self.next_chars(states) }
     }
 
     /// [`CompiledFormat::scan`] of a pattern whose items all have one length, for a value at

@@ -8,7 +8,7 @@
 
 use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
-use crate::decode::{Decoded, Kind, Reasons};
+use crate::decode::{Decoded, Kind, Reasons, push_count};
 use crate::error::{Problem, ProblemKind};
 use crate::normalize::Cleaned;
 
@@ -128,7 +128,10 @@ pub(crate) fn read_gtin(cleaned: &Cleaned, strict: bool) -> Result<Decoded, Prob
     verify_mod10(&text, compact, || digits.at(&text, n - 1))?;
     let mut fields = Fields::default();
     let mut reasons = Reasons::written();
-    reasons.push(format_args!("{n} digits"));
+    reasons.push_with(|text| {
+        push_count(text, n);
+        text.push_str(" digits");
+    });
     reasons.push(format_args!("gs1 check digit matches"));
     let gtin14 = format!("{compact:0>14}");
     fields.text("gtin", gtin14.as_str()).text("check_digit", &compact[n - 1..]);

@@ -5,7 +5,7 @@
 
 use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
-use crate::decode::{Decoded, Kind, Reasons};
+use crate::decode::{Decoded, Kind, Reasons, push_count};
 use crate::error::{Problem, ProblemKind};
 use crate::normalize::Cleaned;
 
@@ -50,7 +50,10 @@ pub(crate) fn read_imei(cleaned: &Cleaned) -> Result<Decoded, Problem> {
     let mut fields = Fields::default();
     fields.text("tac", tac).text("serial", serial).text("reporting_body", &compact[..2]);
     let mut reasons = Reasons::written();
-    reasons.push(format_args!("{n} digits"));
+    reasons.push_with(|text| {
+        push_count(text, n);
+        text.push_str(" digits");
+    });
     let (kind, format, confidence) = match n {
         15 => {
             let expected = Algorithm::Luhn.check(&compact[..14]).unwrap_or_default();

@@ -384,7 +384,11 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
     }
     let format = if eui64 { "mac-eui64" } else { "mac-eui48" };
     let mut reasons = Reasons::written();
-    reasons.push(format_args!("{} octets in {notation} notation", octets.len()));
+    reasons.push_with(|text| {
+        text.push_str(if eui64 { "8 octets in " } else { "6 octets in " });
+        text.push_str(notation);
+        text.push_str(" notation");
+    });
     let mut confidence: f64 = match notation {
         "bare" => 0.5,
         "postgresql" => 0.85,
@@ -427,7 +431,10 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
         false if local || special => {}
         false => {
             if let Some(r) = registry {
-                reasons.push(format_args!("no organization in the ieee registries of {}", r.date()));
+                reasons.push_with(|text| {
+                    text.push_str("no organization in the ieee registries of ");
+                    text.push_str(r.date());
+                });
             }
         }
     }
@@ -460,21 +467,36 @@ fn organization(registry: &MacRegistry, octets: &[u8], fields: &mut Fields, reas
     let Some((assignment, group)) = found else { return false };
     let local = first & 0x02 != 0;
     fields.text("organization", assignment.organization).text("registry", assignment.registry.as_str());
-    let (registry_kind, prefix, organization) =
-        (assignment.registry, assignment.prefix_display(), assignment.organization);
-    let block = format_args!("{registry_kind} {prefix}");
-    if assignment.is_registration_authority() {
-        reasons.push(format_args!(
-            "in {block} of the ieee registration authority: the block inside it is not in the registries of {}",
-            registry.date()
-        ));
-    } else if group {
-        reasons.push(format_args!("group address of {organization} ({block})"));
-    } else if local {
-        reasons.push(format_args!("{block}: {organization}, an early assignment with the local bit set"));
-    } else {
-        reasons.push(format_args!("{block}: {organization}"));
-    }
+    let organization = assignment.organization;
+    // "MA-L 00-50-56", written into the reason (this runs for most MAC addresses).
+    let block = |text: &mut String| {
+        text.push_str(assignment.registry.as_str());
+        text.push(' ');
+        assignment.push_prefix(text);
+    };
+    reasons.push_with(|text| {
+        if assignment.is_registration_authority() {
+            text.push_str("in ");
+            block(text);
+            text.push_str(
+                " of the ieee registration authority: the block inside it is not in the registries of ",
+            );
+            text.push_str(registry.date());
+        } else if group {
+            text.push_str("group address of ");
+            text.push_str(organization);
+            text.push_str(" (");
+            block(text);
+            text.push(')');
+        } else {
+            block(text);
+            text.push_str(": ");
+            text.push_str(organization);
+            if local {
+                text.push_str(", an early assignment with the local bit set");
+            }
+        }
+    });
     true
 }
 

@@ -35,7 +35,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// The registry a block was assigned in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -99,32 +99,22 @@ impl Assignment<'_> {
 
     /// The prefix in the IEEE's notation: `00-00-0C`, `70-B3-D5-F2-F`.
     pub fn prefix_text(&self) -> String {
-        self.prefix_display().to_string()
+        let mut text = String::with_capacity(14);
+        self.push_prefix(&mut text);
+        text
     }
 
-    /// [`Assignment::prefix_text`] to format into other text without a string of its own.
-    pub(crate) fn prefix_display(&self) -> impl fmt::Display {
-        PrefixText { prefix: self.prefix, digits: self.registry.bits() / 4 }
-    }
-}
-
-/// A prefix of `digits` hex digits, written in pairs separated by `-`.
-struct PrefixText {
-    prefix: u64,
-    digits: u32,
-}
-
-impl fmt::Display for PrefixText {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    /// [`Assignment::prefix_text`] written into other text, without a string of its own.
+    pub(crate) fn push_prefix(&self, text: &mut String) {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        for i in 0..self.digits {
+        let digits = self.registry.bits() / 4;
+        for i in 0..digits {
             if i > 0 && i % 2 == 0 {
-                f.write_char('-')?;
+                text.push('-');
             }
-            let nibble = (self.prefix >> (4 * (self.digits - 1 - i))) & 0xF;
-            f.write_char(char::from(HEX[nibble as usize]))?;
+            let nibble = (self.prefix >> (4 * (digits - 1 - i))) & 0xF;
+            text.push(char::from(HEX[nibble as usize]));
         }
-        Ok(())
     }
 }
 
