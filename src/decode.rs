@@ -824,7 +824,7 @@ impl Registry {
         for format in self.formats_to_try(&indexes, kind) {
             let fits = |len: usize| (format.min_len..=format.max_len).contains(&len);
             // Most formats cannot fit a value's length: skip them before looking further.
-            let len = cleaned.chars.iter().filter(|c| !format.separators.contains(c)).count();
+            let len = crate::registry::len_without(&cleaned.chars, &format.separators);
             let prefixes = &format.rules.scanner_prefixes;
             if !fits(len) && !prefixes.iter().map(|p| p.chars().count()).any(|p| len > p && fits(len - p)) {
                 continue;

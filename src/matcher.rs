@@ -467,6 +467,13 @@ impl CompiledFormat {
     pub fn view_into(&self, chars: &[char], view: &mut Vec<char>, origin: &mut Vec<usize>) {
         view.clear();
         origin.clear();
+        if self.separators.is_empty() {
+            // Most formats drop nothing: every character, at its own index.
+            let case_sensitive = self.rules.case_sensitive;
+            view.extend(chars.iter().map(|&c| if case_sensitive { c } else { c.to_ascii_uppercase() }));
+            origin.extend(0..chars.len());
+            return;
+        }
         for (i, &c) in chars.iter().enumerate().filter(|(_, c)| !self.separators.contains(c)) {
             view.push(if self.rules.case_sensitive { c } else { c.to_ascii_uppercase() });
             origin.push(i);

@@ -162,7 +162,7 @@ impl Registry {
         out.clear();
         let first = chars.iter().find(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase());
         for index in &self.by_separators {
-            let len = chars.iter().filter(|c| !index.separators.contains(c)).count();
+            let len = len_without(chars, &index.separators);
             let list = if len <= INDEXED_LEN { &index.by_len[len] } else { &index.long };
             out.extend(list.iter().copied().filter(|&i| {
                 let f = &self.formats[i as usize];
@@ -204,6 +204,14 @@ impl Registry {
     /// Number of compiled formats.
     pub fn format_count(&self) -> usize {
         self.formats.len()
+    }
+}
+
+/// The number of `chars` once `separators` are dropped (most formats have none to drop).
+pub(crate) fn len_without(chars: &[char], separators: &[char]) -> usize {
+    match separators {
+        [] => chars.len(),
+        _ => chars.iter().filter(|c| !separators.contains(c)).count(),
     }
 }
 
