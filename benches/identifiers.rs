@@ -1,5 +1,5 @@
-//! Standard identifiers through the public API: IMEI and GTIN validation per second, with the
-//! kind named (the bulk `check` path) and identified among everything.
+//! Standard identifiers through the public API: MAC, IMEI and GTIN validation per second, with
+//! the kind named (the bulk `check` path) and identified among everything, valid and not.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serialkit::{Kind, Options, Registry};
@@ -10,9 +10,12 @@ fn identifiers(c: &mut Criterion) {
     let mut group = c.benchmark_group("identifiers");
     group.throughput(Throughput::Elements(1));
     for (name, kind, value) in [
+        ("mac", Kind::Mac, "B8:1D:6D:13:2C:DE"),
+        ("mac-mixed-separators", Kind::Mac, "B8:1D-6D:13:2C:DE"),
         ("imei", Kind::Imei, "490154203237518"),
         ("imei-bad-check", Kind::Imei, "490154203237517"),
         ("gtin-13", Kind::Gtin, "4006381333931"),
+        ("gtin-bad-check", Kind::Gtin, "4006381333932"),
         ("upc-a", Kind::Gtin, "036000291452"),
         ("isbn-13", Kind::Isbn, "9780306406157"),
     ] {

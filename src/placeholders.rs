@@ -77,8 +77,9 @@ pub(crate) fn reason_cleaned(chars: &[char]) -> Option<String> {
     // Separators do not make a run of one character a serial: "00-00000" is "0000000".
     let mut kept = upper().filter(|c| c.is_alphanumeric());
     let first = kept.next()?;
-    let (same, count) = kept.fold((true, 1), |(same, n), c| (same && c == first, n + 1));
-    if same && count >= 3 {
+    // The run's length, or `None` at the first other character (where looking can stop).
+    let run = kept.try_fold(1, |n, c| (c == first).then_some(n + 1));
+    if run.is_some_and(|n| n >= 3) {
         return Some(format!("one character repeated ('{first}')"));
     }
     // GLPI's /^(0|1)+$/: a row of switches or a test pattern, not a serial.
