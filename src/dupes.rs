@@ -32,6 +32,7 @@ use crate::normalize::normalize;
 use crate::{Kind, Options, Registry};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Keys shorter than this are only ever exact duplicates: short values are one typo apart from
 /// too many others to mean anything.
@@ -118,14 +119,31 @@ impl NearKinds {
 /// assert_eq!(serialkit::dupes::identity_key(" 5rfd–p01 "), "5RFDP01");
 /// ```
 pub fn identity_key(value: &str) -> String {
+    let mut key = String::with_capacity(value.len());
+    identity_key_into(value, &mut key);
+    key
+}
+
+/// [`identity_key`] written into `key`, whose buffer is reused.
+fn identity_key_into(value: &str, key: &mut String) {
+    key.clear();
+    if is_plain_key(value) {
+        key.push_str(value);
+        return;
+    }
     if value.is_ascii() {
         // The common case, without the general clean-up's allocations: for ASCII it keeps the
         // same letters and digits.
-        let mut key = String::with_capacity(value.len());
         key.extend(value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase() as char));
-        return key;
+        return;
     }
-    normalize(value).chars().filter(|c| c.is_alphanumeric()).collect()
+    key.extend(normalize(value).chars().filter(|c| c.is_alphanumeric()));
+}
+
+/// Whether `value` is its own identity key: upper-case ASCII letters and digits, as most
+/// serials are written.
+fn is_plain_key(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Identity keys of values as a registry reads them: a valid value's key is that of its
@@ -178,11 +196,19 @@ impl<'r> KeyReader<'r> {
     /// The identity key of `value`, decoding it (with the options `options` makes) only when
     /// it has a one-character group; a value with a scanner prefix keeps its plain key.
     pub fn plain_key(&self, value: &str, options: impl FnOnce() -> Options) -> String {
-        let key = identity_key(value);
-        if !has_short_group(value) {
-            return key;
+        let mut key = String::new();
+        self.plain_key_into(value, options, &mut key);
+        key
+    }
+
+    /// [`plain_key`](KeyReader::plain_key) written into `key`, whose buffer is reused.
+    pub(crate) fn plain_key_into(&self, value: &str, options: impl FnOnce() -> Options, key: &mut String) {
+        identity_key_into(value, key);
+        if !is_plain_key(value) && has_short_group(value) {
+            if let Some(decoded) = self.decoded_key(value, &options()) {
+                *key = decoded;
+            }
         }
-        self.decoded_key(value, &options()).unwrap_or(key)
     }
 
     /// `key` without the scanner prefix it starts with, if it starts with one.
@@ -199,6 +225,9 @@ impl<'r> KeyReader<'r> {
 /// Whether `value` has a one-character group between `:` or `-` separators (`d0:5:9:…`),
 /// which a MAC address's normalized form pads with a zero.
 fn has_short_group(value: &str) -> bool {
+    if !value.bytes().any(|b| b == b':' || b == b'-') {
+        return false; // one group
+    }
     let (mut groups, mut short) = (0, false);
     for group in value.trim().split([':', '-']) {
         groups += 1;
@@ -271,8 +300,9 @@ impl Alphabet {
 /// Alphabets a finder tells apart, at most (one bit each in a key's classes).
 const MAX_ALPHABETS: usize = 16;
 
-/// 64-bit FNV-1a, seeded, over the bytes `parts` yields.
-fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+/// 64-bit FNV-1a, seeded, over the bytes `parts` yields. The substitution search visits keys
+/// in the order of these hashes.
+fn fnv<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for part in parts {
         for &b in part {
@@ -285,47 +315,189 @@ fn hash<'a>(seed: u64, parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     h ^ (h >> 32)
 }
 
-/// An empty slot of the key table.
-const NONE: u32 = u32::MAX;
+/// The hash of key `bytes`: eight bytes at a time, each word folded in by a 128-bit
+/// multiplication (as wyhash does). Keys that collide cost a comparison of bytes, never a
+/// wrong answer.
+fn key_hash(bytes: &[u8]) -> u64 {
+    const K: [u64; 4] =
+        [0xA076_1D64_78BD_642F, 0xE703_7ED1_A0B4_28DB, 0x8EBC_6AF0_9C88_C6E3, 0x5899_65CC_7537_4CC3];
+    let n = bytes.len();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+    let mut h = K[0] ^ (n as u64).wrapping_mul(K[1]);
+    if n <= 8 {
+        // One to eight bytes in one word, from overlapping reads of the ends.
+        let w = match n {
+            0 => 0,
+            1..=3 => u64::from(bytes[0]) << 16 | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]),
+            _ => {
+                let half = |at: usize| {
+                    u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()))
+                };
+                half(0) << 32 | half(n - 4)
+            }
+        };
+        h = fold_mul(h ^ w, K[2]);
+    } else {
+        let mut at = 0;
+        while at + 8 < n {
+            h = fold_mul(h ^ word(at), K[2]);
+            at += 8;
+        }
+        // The last eight bytes, overlapping the word before when the length is no multiple.
+        h = fold_mul(h ^ word(n - 8), K[3]);
+    }
+    fold_mul(h, K[1])
+}
 
-/// The key index: open addressing over `(id, hash tag)` slots, at most 70% full. Eight bytes
-/// a slot, and the keys themselves stay in the arena.
+/// The two halves of the 128-bit product of `a` and `b`, folded together.
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    p as u64 ^ (p >> 64) as u64
+}
+
+/// The multiplier of [`Polynomial`] hashes (odd).
+const POLY_BASE: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A key read as a polynomial in [`POLY_BASE`] modulo 2⁶⁴, with what it takes to get the
+/// polynomial of the key with two neighbours swapped, or one character dropped, in one
+/// multiplication, without writing the variant out. Weak against keys written to collide,
+/// so only the [`Filter`] uses it: a collision there costs one lookup in the key index, which
+/// has its own hash. Buffers are kept from key to key.
+#[derive(Default)]
+struct Polynomial {
+    /// `BASE^k`, as far as the longest key so far needs.
+    powers: Vec<u64>,
+    /// The polynomials of the key's prefixes, by length.
+    prefixes: Vec<u64>,
+}
+
+impl Polynomial {
+    /// The polynomial of `key`.
+    fn of(key: &[u8]) -> u64 {
+        key.iter().fold(0u64, |h, &b| h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b)))
+    }
+
+    /// Starts on `key`: its prefixes, and powers up to its length.
+    fn start(&mut self, key: &[u8]) {
+        while self.powers.len() < key.len() {
+            let next = self.powers.last().map_or(1, |&p| p.wrapping_mul(POLY_BASE));
+            self.powers.push(next);
+        }
+        self.prefixes.clear();
+        let mut h = 0u64;
+        self.prefixes.push(h);
+        for &b in key {
+            h = h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b));
+            self.prefixes.push(h);
+        }
+    }
+
+    /// The polynomial of the key started on, with bytes `p` and `p + 1` swapped.
+    fn swapped(&self, key: &[u8], p: usize) -> u64 {
+        // Byte p moves from weight BASE^(n-1-p) to BASE^(n-2-p), byte p + 1 the other way.
+        let n = key.len();
+        let d = u64::from(key[p + 1]).wrapping_sub(u64::from(key[p]));
+        let weight = self.powers[n - 1 - p].wrapping_sub(self.powers[n - 2 - p]);
+        self.prefixes[n].wrapping_add(d.wrapping_mul(weight))
+    }
+
+    /// The polynomial of the key started on, without byte `p`.
+    fn dropped(&self, key: &[u8], p: usize) -> u64 {
+        // The bytes before p lose one power; those after keep theirs.
+        let n = key.len();
+        let d = self.prefixes[p].wrapping_sub(self.prefixes[p + 1]);
+        self.prefixes[n].wrapping_add(d.wrapping_mul(self.powers[n - 1 - p]))
+    }
+}
+
+/// A set of keys by their [`Polynomial`] and length, two bits of one word each: it answers
+/// "absent" for most of the variants looked for, from a byte per key that stays in cache.
+struct Filter {
+    words: Vec<u64>,
+}
+
+impl Filter {
+    /// An empty filter for about `keys` keys.
+    fn new(keys: usize) -> Filter {
+        Filter { words: vec![0; keys.div_ceil(8).max(1)] }
+    }
+
+    fn at(&self, poly: u64, len: usize) -> (usize, u64) {
+        let h = fold_mul(poly ^ (len as u64).wrapping_mul(0xA076_1D64_78BD_642F), 0xE703_7ED1_A0B4_28DB);
+        let word = (((h >> 32) * self.words.len() as u64) >> 32) as usize;
+        (word, 1 << (h & 63) | 1 << ((h >> 6) & 63))
+    }
+
+    fn insert(&mut self, poly: u64, len: usize) {
+        let (word, bits) = self.at(poly, len);
+        self.words[word] |= bits;
+    }
+
+    /// False when no key of `len` bytes with polynomial `poly` was inserted; true when one
+    /// was, and for a few others.
+    fn may_hold(&self, poly: u64, len: usize) -> bool {
+        let (word, bits) = self.at(poly, len);
+        self.words[word] & bits == bits
+    }
+}
+
+/// The key index: open addressing over 32-bit slots, at most 70% full. A slot holds a key id
+/// plus one (0 is empty) in its low bits and, above them, as many bits of the key's hash as
+/// are left over, which tell most keys of other hashes apart without comparing bytes. The
+/// keys themselves stay in the arena.
 struct KeyTable {
-    slots: Vec<(u32, u32)>,
+    slots: Vec<u32>,
     len: usize,
+    /// The bits of a slot that hold the id.
+    id_mask: u32,
 }
 
 impl KeyTable {
-    fn new() -> KeyTable {
-        KeyTable { slots: vec![(NONE, 0); 1024], len: 0 }
+    fn with_slots(n: usize) -> KeyTable {
+        // Ids stay below the slot count, so the id part needs as many bits as that count.
+        let id_bits = usize::BITS - n.leading_zeros();
+        let id_mask = if id_bits >= 32 { u32::MAX } else { (1 << id_bits) - 1 };
+        KeyTable { slots: vec![0; n], len: 0, id_mask }
     }
 
-    /// Ids stored under hashes with the same probe start and tag as `h`; callers compare bytes.
-    fn get(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
-        let mask = self.slots.len() - 1;
-        let tag = (h >> 32) as u32;
-        let mut at = h as usize & mask;
-        std::iter::from_fn(move || {
-            loop {
-                let (id, t) = self.slots[at];
-                if id == NONE {
-                    return None;
-                }
-                at = (at + 1) & mask;
-                if t == tag {
-                    return Some(id);
-                }
+    /// Slots for `keys` keys at most 70% full.
+    fn slots_for(keys: usize) -> usize {
+        (keys * 10 / 7 + 1).max(1024)
+    }
+
+    fn start(&self, h: u64) -> usize {
+        (((h >> 32) * self.slots.len() as u64) >> 32) as usize
+    }
+
+    /// The id stored under hash `h` for which `is` holds; callers compare bytes.
+    fn find(&self, h: u64, mut is: impl FnMut(u32) -> bool) -> Option<u32> {
+        let tag = h as u32 & !self.id_mask;
+        let mut at = self.start(h);
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return None;
             }
-        })
+            if slot & !self.id_mask == tag && is((slot & self.id_mask) - 1) {
+                return Some((slot & self.id_mask) - 1);
+            }
+            at += 1;
+            if at == self.slots.len() {
+                at = 0;
+            }
+        }
     }
 
-    fn place(slots: &mut [(u32, u32)], h: u64, id: u32) {
-        let mask = slots.len() - 1;
-        let mut at = h as usize & mask;
-        while slots[at].0 != NONE {
-            at = (at + 1) & mask;
+    fn place(&mut self, h: u64, id: u32) {
+        let mut at = self.start(h);
+        while self.slots[at] != 0 {
+            at += 1;
+            if at == self.slots.len() {
+                at = 0;
+            }
         }
-        slots[at] = (id, (h >> 32) as u32);
+        self.slots[at] = (h as u32 & !self.id_mask) | (id + 1);
+        self.len += 1;
     }
 }
 
@@ -340,8 +512,12 @@ pub struct RawGroup {
     pub confidence: f64,
 }
 
+/// An entry with a blank value: it has no key.
+const BLANK: u32 = u32::MAX;
+
 /// Collects values and finds the duplicates among them, in memory proportional to the total
-/// length of the distinct keys.
+/// length of the distinct keys: about 20 bytes a distinct key of 10 characters, and 4 an
+/// entry.
 pub struct Finder {
     near: NearKinds,
     /// Distinct keys, back to back.
@@ -350,13 +526,15 @@ pub struct Finder {
     starts: Vec<u32>,
     /// Key id by key hash; collisions are resolved by comparing bytes.
     ids: KeyTable,
-    /// For each entry: its key (`u32::MAX` for a blank value) and its source (column or file).
+    /// For each entry: its key ([`BLANK`] for a blank value).
     entry_key: Vec<u32>,
+    /// For each entry: its source (column or file); empty while every entry is from source 0.
     entry_source: Vec<u32>,
     /// The alphabets in use, the default first; `source_class[s]` indexes the one of source `s`.
     classes: Vec<Alphabet>,
     source_class: Vec<u8>,
-    /// For each key: a bit per alphabet of the sources it came from.
+    /// For each key: a bit per alphabet of the sources it came from; empty while every key
+    /// came from sources of the default alphabet only.
     key_classes: Vec<u16>,
     /// Keys entries were moved from, with the key they were moved to: one unit.
     aliases: Vec<(u32, u32)>,
@@ -369,13 +547,25 @@ impl Finder {
             near,
             arena: Vec::new(),
             starts: vec![0],
-            ids: KeyTable::new(),
+            ids: KeyTable::with_slots(KeyTable::slots_for(0)),
             entry_key: Vec::new(),
             entry_source: Vec::new(),
             classes: vec![Alphabet::Alphanumeric],
             source_class: Vec::new(),
             key_classes: Vec::new(),
             aliases: Vec::new(),
+        }
+    }
+
+    /// Makes room for `entries` more entries and `keys` more distinct keys of `key_bytes`
+    /// bytes in all: a finder that knows its size up front never copies what it holds.
+    pub fn reserve(&mut self, entries: usize, keys: usize, key_bytes: usize) {
+        self.entry_key.reserve(entries);
+        self.starts.reserve(keys);
+        self.arena.reserve(key_bytes);
+        let slots = KeyTable::slots_for(self.key_count() + keys);
+        if slots > self.ids.slots.len() {
+            self.rehash(slots);
         }
     }
 
@@ -404,25 +594,30 @@ impl Finder {
 
     /// Adds an identity key (see [`identity_key`]) from `source`; returns its entry number.
     pub fn add_key(&mut self, key: &str, source: u32) -> u32 {
-        let id = if key.is_empty() { u32::MAX } else { self.intern(key.as_bytes()) };
-        if id != u32::MAX {
-            let class = self.source_class.get(source as usize).copied().unwrap_or(0);
-            self.key_classes[id as usize] |= 1 << class;
+        let id = if key.is_empty() { BLANK } else { self.intern(key.as_bytes()) };
+        if id != BLANK {
+            self.mark_class(id, source);
         }
+        let entry = self.entry_key.len();
         self.entry_key.push(id);
-        self.entry_source.push(source);
-        (self.entry_key.len() - 1) as u32
+        if source != 0 && self.entry_source.is_empty() {
+            self.entry_source.resize(entry, 0);
+        }
+        if !self.entry_source.is_empty() {
+            self.entry_source.push(source);
+        }
+        entry as u32
     }
 
     /// Whether some value added so far has the identity key `key`.
     pub fn has_key(&self, key: &str) -> bool {
-        self.lookup(hash(0, [key.as_bytes()]), key.as_bytes()).is_some()
+        self.lookup(key_hash(key.as_bytes()), key.as_bytes()).is_some()
     }
 
     /// The identity key entry `entry` has (empty for a blank value).
     pub fn key_of(&self, entry: u32) -> &str {
         match self.entry_key.get(entry as usize) {
-            Some(&id) if id != u32::MAX => std::str::from_utf8(self.key(id)).unwrap_or(""),
+            Some(&id) if id != BLANK => std::str::from_utf8(self.key(id)).unwrap_or(""),
             _ => "",
         }
     }
@@ -431,14 +626,21 @@ impl Finder {
     /// value's normalized form turned out to be another value's key (see [`KeyReader`]). The
     /// old key stays, so values one typo from the entry's value as written still join it.
     pub fn rekey(&mut self, entry: u32, key: &str) {
-        let Some(&source) = self.entry_source.get(entry as usize) else { return };
+        if entry as usize >= self.entry_key.len() {
+            return;
+        }
+        let source = self.source(entry);
         let id = self.intern(key.as_bytes());
-        let class = self.source_class.get(source as usize).copied().unwrap_or(0);
-        self.key_classes[id as usize] |= 1 << class;
+        self.mark_class(id, source);
         let old = std::mem::replace(&mut self.entry_key[entry as usize], id);
-        if old != u32::MAX && old != id {
+        if old != BLANK && old != id {
             self.aliases.push((old, id));
         }
+    }
+
+    /// How many distinct keys there are, and how many bytes they take.
+    pub fn size(&self) -> (usize, usize) {
+        (self.key_count(), self.arena.len())
     }
 
     /// Number of entries added.
@@ -451,80 +653,144 @@ impl Finder {
         self.entry_key.is_empty()
     }
 
+    fn source(&self, entry: u32) -> u32 {
+        self.entry_source.get(entry as usize).copied().unwrap_or(0)
+    }
+
+    fn key_count(&self) -> usize {
+        self.starts.len() - 1
+    }
+
     fn key(&self, id: u32) -> &[u8] {
         &self.arena[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
     }
 
+    /// Notes that key `id` came from `source`'s alphabet.
+    fn mark_class(&mut self, id: u32, source: u32) {
+        let class = self.source_class.get(source as usize).copied().unwrap_or(0);
+        if class != 0 && self.key_classes.is_empty() {
+            self.key_classes = vec![1; self.key_count()];
+        }
+        if let Some(classes) = self.key_classes.get_mut(id as usize) {
+            *classes |= 1 << class;
+        }
+    }
+
+    /// Whether key `id` came from a source of alphabet `class`.
+    fn in_class(&self, id: u32, class: usize) -> bool {
+        match self.key_classes.get(id as usize) {
+            Some(classes) => classes & (1 << class) != 0,
+            None => class == 0,
+        }
+    }
+
     fn lookup(&self, h: u64, bytes: &[u8]) -> Option<u32> {
-        self.ids.get(h).find(|&id| self.key(id) == bytes)
+        self.ids.find(h, |id| self.key(id) == bytes)
     }
 
     fn intern(&mut self, key: &[u8]) -> u32 {
-        let h = hash(0, [key]);
+        let h = key_hash(key);
         if let Some(id) = self.lookup(h, key) {
             return id;
         }
-        let id = (self.starts.len() - 1) as u32;
+        let id = self.key_count() as u32;
         self.arena.extend_from_slice(key);
         self.starts.push(self.arena.len() as u32);
-        self.key_classes.push(0);
-        if (self.ids.len + 1) * 10 > self.ids.slots.len() * 7 {
-            // Double the table; the hashes come again from the arena.
-            let mut slots = vec![(NONE, 0); self.ids.slots.len() * 2];
-            for old in 0..id {
-                KeyTable::place(&mut slots, hash(0, [self.key(old)]), old);
-            }
-            self.ids.slots = slots;
+        if !self.key_classes.is_empty() {
+            self.key_classes.push(0);
         }
-        KeyTable::place(&mut self.ids.slots, h, id);
-        self.ids.len += 1;
+        if (self.ids.len + 1) * 10 > self.ids.slots.len() * 7 {
+            self.rehash(self.ids.slots.len() * 2);
+        }
+        self.ids.place(h, id);
         id
+    }
+
+    /// Rebuilds the key index with `slots` slots; the hashes come again from the arena.
+    fn rehash(&mut self, slots: usize) {
+        let mut ids = KeyTable::with_slots(slots);
+        for id in 0..self.ids.len as u32 {
+            ids.place(key_hash(self.key(id)), id);
+        }
+        self.ids = ids;
     }
 
     /// Finds the groups: every set of entries linked by exact keys or near-duplicate links,
     /// with at least two entries. Groups come ordered by confidence, then by first entry.
     pub fn finish(self) -> Vec<RawGroup> {
-        let keys = self.starts.len() - 1;
-        let mut sets = DisjointSets::new(keys);
+        let mut sets = DisjointSets::default();
         let mut links: Vec<(u32, Reason)> = Vec::new();
         for &(old, new) in &self.aliases {
-            sets.union(old as usize, new as usize);
+            sets.union(old, new);
         }
         self.link_near(&mut sets, &mut links);
+        self.groups(sets, links)
+    }
 
-        // Entries by root key, kept only for roots with two entries or more: most keys are
-        // alone, and a vector each would cost more than the keys.
-        let roots: Vec<u32> = (0..keys as u32).map(|k| sets.find(k)).collect();
-        let mut count = vec![0u32; keys];
+    /// The groups of entries, once keys are linked: linked keys by the root of their set,
+    /// every other key alone.
+    fn groups(&self, mut sets: DisjointSets, links: Vec<(u32, Reason)>) -> Vec<RawGroup> {
+        // Entries per key, 2 standing for two or more; the top bit marks keys in a group.
+        const GROUPED: u8 = 0x80;
+        let mut count = vec![0u8; self.key_count()];
         for &key in &self.entry_key {
-            if key != u32::MAX {
-                count[roots[key as usize] as usize] += 1;
+            if key != BLANK {
+                count[key as usize] = (count[key as usize] + 1).min(2);
             }
         }
-        let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+        let linked = sets.members();
+        let mut total: IdMap<u8> = IdMap::default();
+        for &key in &linked {
+            let t = total.entry(sets.find(key)).or_default();
+            *t = (*t + count[key as usize]).min(2);
+        }
+        // The group of each root of linked keys, and of each key in a group.
+        let mut group_of_root: IdMap<u32> = IdMap::default();
+        let mut group_of: IdMap<u32> = IdMap::default();
+        let mut groups = 0u32;
+        let mut new_group = || {
+            groups += 1;
+            groups - 1
+        };
+        for &key in &linked {
+            let root = sets.find(key);
+            if total[&root] >= 2 {
+                let g = *group_of_root.entry(root).or_insert_with(&mut new_group);
+                group_of.insert(key, g);
+            }
+        }
+        for (key, c) in count.iter().enumerate() {
+            if *c >= 2 && !sets.contains(key as u32) {
+                group_of.insert(key as u32, new_group());
+            }
+        }
+        for &key in group_of.keys() {
+            count[key as usize] |= GROUPED;
+        }
+        let mut entries: Vec<Vec<u32>> = vec![Vec::new(); groups as usize];
         for (entry, &key) in self.entry_key.iter().enumerate() {
-            if key != u32::MAX && count[roots[key as usize] as usize] > 1 {
-                members.entry(roots[key as usize]).or_default().push(entry as u32);
+            if key != BLANK && count[key as usize] & GROUPED != 0 {
+                entries[group_of[&key] as usize].push(entry as u32);
             }
         }
-        drop(count);
-        let mut reasons_by_root: HashMap<u32, Vec<Reason>> = HashMap::new();
+        let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); groups as usize];
         for (key, reason) in links {
-            reasons_by_root.entry(roots[key as usize]).or_default().push(reason);
+            if let Some(&g) = group_of_root.get(&sets.find(key)) {
+                reasons[g as usize].push(reason);
+            }
         }
-        let mut groups: Vec<RawGroup> = members
+        let mut groups: Vec<RawGroup> = entries
             .into_iter()
-            .filter(|(_, entries)| entries.len() > 1)
-            .map(|(root, entries)| {
-                let mut reasons = reasons_by_root.remove(&root).unwrap_or_default();
-                let mut by_key: HashMap<u32, Vec<u32>> = HashMap::new();
-                for &e in &entries {
-                    by_key.entry(self.entry_key[e as usize]).or_default().push(self.entry_source[e as usize]);
-                }
-                if by_key.values().any(|sources| sources.len() > 1) {
+            .zip(reasons)
+            .map(|(entries, mut reasons)| {
+                let mut keyed: Vec<(u32, u32)> =
+                    entries.iter().map(|&e| (self.entry_key[e as usize], self.source(e))).collect();
+                keyed.sort_unstable();
+                let same_key = keyed.windows(2).filter(|w| w[0].0 == w[1].0);
+                if same_key.clone().next().is_some() {
                     reasons.push(Reason::Exact);
                 }
-                if by_key.values().any(|s| s.iter().any(|&x| x != s[0])) {
+                if same_key.clone().any(|w| w[0].1 != w[1].1) {
                     reasons.push(Reason::OtherColumn);
                 }
                 reasons.sort();
@@ -533,9 +799,6 @@ impl Finder {
                 RawGroup { entries, reasons, confidence }
             })
             .collect();
-        for g in &mut groups {
-            g.entries.sort_unstable();
-        }
         groups.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entries[0].cmp(&b.entries[0])));
         groups
     }
@@ -543,77 +806,95 @@ impl Finder {
     /// Links keys that are one typo apart, each kind by hash lookups per key and position. Keys
     /// are compared within one alphabet at a time: the alphabet says which look-alikes fold.
     fn link_near(&self, sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>) {
-        let keys = (self.starts.len() - 1) as u32;
-        // Most probes below find nothing. A bitset of key hashes, small enough to stay in cache,
-        // answers those without touching the hash table.
-        let bits = (keys as usize * 16).next_power_of_two().max(64);
-        let mut present = vec![0u64; bits / 64];
-        for id in 0..keys {
-            let b = (hash(0, [self.key(id)]) as usize) & (bits - 1);
-            present[b / 64] |= 1 << (b % 64);
-        }
-        let maybe = |h: u64| {
-            let b = (h as usize) & (bits - 1);
-            present[b / 64] & (1 << (b % 64)) != 0
-        };
+        let keys = self.key_count() as u32;
+        let typos = self.near.transposition || self.near.missing_or_extra;
+        // Most probes for typos find nothing: a filter answers those without the key index.
+        let mut filter = None;
         for (class, &alphabet) in self.classes.iter().enumerate() {
-            let bit = 1u16 << class;
             let near_ok = |id: u32| {
                 let k = self.key(id);
-                self.key_classes[id as usize] & bit != 0 && k.len() >= MIN_NEAR_LEN && k.is_ascii()
+                self.in_class(id, class) && k.len() >= MIN_NEAR_LEN && k.is_ascii()
             };
             if !(0..keys).any(near_ok) {
                 continue;
             }
-            let mut linker = Linker::new(self, bit, alphabet);
+            let mut linker = Linker::new(self, class, alphabet);
             if self.near.confusable {
                 self.link_confusable(alphabet, near_ok, sets, links);
             }
-            let mut variant = Vec::new();
-            for id in (0..keys).filter(|&id| near_ok(id)) {
-                let key = self.key(id);
-                if self.near.transposition {
-                    for p in 0..key.len() - 1 {
-                        if key[p] == key[p + 1] {
-                            continue;
-                        }
-                        variant.clear();
-                        variant.extend_from_slice(key);
-                        variant.swap(p, p + 1);
-                        let h = hash(0, [&variant[..]]);
-                        if !maybe(h) {
-                            continue;
-                        }
-                        if let Some(other) = self.lookup(h, &variant).filter(|&o| near_ok(o)) {
-                            linker.consider(sets, links, id, other, Reason::Transposition);
-                        }
-                    }
-                }
-                if self.near.missing_or_extra {
-                    // Dropping one character of this key gives the other key.
-                    for p in 0..key.len() {
-                        if p > 0 && key[p] == key[p - 1] {
-                            continue; // the same shorter key as dropping p - 1
-                        }
-                        let h = hash(0, [&key[..p], &key[p + 1..]]);
-                        if !maybe(h) {
-                            continue;
-                        }
-                        for other in self.ids.get(h) {
-                            let o = self.key(other);
-                            let dropped =
-                                o.len() + 1 == key.len() && o[..p] == key[..p] && o[p..] == key[p + 1..];
-                            if dropped && near_ok(other) {
-                                linker.consider(sets, links, id, other, Reason::MissingOrExtra);
-                            }
-                        }
-                    }
-                }
+            if typos {
+                let filter = filter.get_or_insert_with(|| self.filter());
+                self.link_typos(filter, near_ok, &mut linker, sets, links);
             }
             if self.near.substitution {
                 self.link_substitutions(near_ok, &mut linker, sets, links);
             }
             linker.finish(sets, links);
+        }
+    }
+
+    /// A filter of every key; built after the confusable search, which needs memory of its own.
+    fn filter(&self) -> Filter {
+        let mut filter = Filter::new(self.key_count());
+        for id in 0..self.key_count() as u32 {
+            let key = self.key(id);
+            filter.insert(Polynomial::of(key), key.len());
+        }
+        filter
+    }
+
+    /// Links keys one adjacent transposition, or one missing character, apart: for each key,
+    /// in order, its variants are looked for among the keys.
+    fn link_typos(
+        &self,
+        filter: &Filter,
+        near_ok: impl Fn(u32) -> bool,
+        linker: &mut Linker,
+        sets: &mut DisjointSets,
+        links: &mut Vec<(u32, Reason)>,
+    ) {
+        // A variant that may be a key is written out, by changing a byte or two of the last.
+        let mut poly = Polynomial::default();
+        let (mut swapped, mut dropped) = (Vec::new(), Vec::new());
+        for id in (0..self.key_count() as u32).filter(|&id| near_ok(id)) {
+            let key = self.key(id);
+            let n = key.len();
+            poly.start(key);
+            if self.near.transposition {
+                swapped.clear();
+                swapped.extend_from_slice(key);
+                for p in 0..n - 1 {
+                    if key[p] == key[p + 1] || !filter.may_hold(poly.swapped(key, p), n) {
+                        continue;
+                    }
+                    swapped.swap(p, p + 1);
+                    let other = self.lookup(key_hash(&swapped), &swapped);
+                    swapped.swap(p, p + 1);
+                    if let Some(other) = other.filter(|&o| near_ok(o)) {
+                        linker.consider(sets, links, id, other, Reason::Transposition);
+                    }
+                }
+            }
+            if self.near.missing_or_extra {
+                // Dropping one character of this key gives the other key.
+                dropped.clear();
+                dropped.extend_from_slice(&key[1..]);
+                let mut written = 0;
+                for p in 0..n {
+                    if p > 0 && key[p] == key[p - 1] {
+                        continue; // the same shorter key as dropping p - 1
+                    }
+                    if !filter.may_hold(poly.dropped(key, p), n - 1) {
+                        continue;
+                    }
+                    // Dropping p keeps key[..p]: the bytes before it come back in place.
+                    dropped[written..p].copy_from_slice(&key[written..p]);
+                    written = p;
+                    if let Some(other) = self.lookup(key_hash(&dropped), &dropped).filter(|&o| near_ok(o)) {
+                        linker.consider(sets, links, id, other, Reason::MissingOrExtra);
+                    }
+                }
+            }
         }
     }
 
@@ -625,13 +906,38 @@ impl Finder {
         sets: &mut DisjointSets,
         links: &mut Vec<(u32, Reason)>,
     ) {
-        let keys = (self.starts.len() - 1) as u32;
-        let folded = |id: u32| self.key(id).iter().map(move |&b| alphabet.fold(b));
+        let keys = self.key_count() as u32;
+        let table: [u8; 256] = std::array::from_fn(|b| alphabet.fold(b as u8));
+        let folded = |id: u32| self.key(id).iter().map(move |&b| table[b as usize]);
+        let mut buffer = Vec::new();
+        // The low half of the hash, 32 bits, places the key in the bitsets below; the high half
+        // sorts it.
+        let mut fold_hash = |id: u32| {
+            buffer.clear();
+            buffer.extend(folded(id));
+            key_hash(&buffer)
+        };
+        // Only keys whose folded hash is some other key's too can share a folded form: a bit
+        // per hash seen once and one per hash seen twice find them, in a few bits per key.
+        let bits = (keys as u64 * 8).next_power_of_two().max(64);
+        let bit = |h: u64| ((h & (bits - 1)) / 64, 1u64 << (h & 63));
+        let (mut once, mut twice) = (vec![0u64; bits as usize / 64], vec![0u64; bits as usize / 64]);
+        for id in (0..keys).filter(|&id| near_ok(id)) {
+            let (w, b) = bit(fold_hash(id));
+            twice[w as usize] |= once[w as usize] & b;
+            once[w as usize] |= b;
+        }
+        drop(once);
         // Keys by the hash of their folded form, sorted: equal folded forms sit together.
-        let mut by_fold: Vec<(u64, u32)> = (0..keys)
+        let mut by_fold: Vec<(u32, u32)> = (0..keys)
             .filter(|&id| near_ok(id))
-            .map(|id| (hash(1, [&folded(id).collect::<Vec<u8>>()[..]]), id))
+            .filter_map(|id| {
+                let h = fold_hash(id);
+                let (w, b) = bit(h);
+                (twice[w as usize] & b != 0).then_some(((h >> 32) as u32, id))
+            })
             .collect();
+        drop(twice);
         by_fold.sort_unstable();
         for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
             for (j, &(_, id)) in run.iter().enumerate() {
@@ -651,14 +957,14 @@ impl Finder {
         sets: &mut DisjointSets,
         links: &mut Vec<(u32, Reason)>,
     ) {
-        let keys = (self.starts.len() - 1) as u32;
+        let keys = self.key_count() as u32;
         let max = (0..keys).filter(|&id| near_ok(id)).map(|id| self.key(id).len()).max().unwrap_or(0);
         let mut by_blank: Vec<(u64, u32)> = Vec::new();
         for p in 0..max {
             by_blank.clear();
             by_blank.extend((0..keys).filter(|&id| near_ok(id) && self.key(id).len() > p).map(|id| {
                 let key = self.key(id);
-                (hash(2 + key.len() as u64, [&key[..p], &key[p + 1..]]), id)
+                (fnv(2 + key.len() as u64, [&key[..p], &key[p + 1..]]), id)
             }));
             by_blank.sort_unstable();
             for run in by_blank.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
@@ -678,7 +984,7 @@ impl Finder {
 
 /// Joins the sets of keys `a` and `b`, noting why when they were apart.
 fn join(sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>, a: u32, b: u32, reason: Reason) {
-    if sets.union(a as usize, b as usize) {
+    if sets.union(a, b) {
         links.push((a, reason));
     }
 }
@@ -697,23 +1003,23 @@ const NEIGHBOUR_STRIDE: u64 = 4;
 /// run is a typo only when it is near exactly one unit of it.
 struct Linker<'f> {
     finder: &'f Finder,
-    /// The alphabet's bit in `Finder::key_classes`.
-    bit: u16,
+    /// The alphabet's index in `Finder::classes`.
+    class: usize,
     alphabet: Alphabet,
-    sequential: HashMap<u32, bool>,
-    valid: HashMap<u32, bool>,
+    sequential: IdMap<bool>,
+    valid: IdMap<bool>,
     /// Links from a lone key to a key with sequential neighbours, decided at the end.
     deferred: Vec<(u32, u32, Reason)>,
 }
 
 impl<'f> Linker<'f> {
-    fn new(finder: &'f Finder, bit: u16, alphabet: Alphabet) -> Linker<'f> {
+    fn new(finder: &'f Finder, class: usize, alphabet: Alphabet) -> Linker<'f> {
         Linker {
             finder,
-            bit,
+            class,
             alphabet,
-            sequential: HashMap::new(),
-            valid: HashMap::new(),
+            sequential: IdMap::default(),
+            valid: IdMap::default(),
             deferred: Vec::new(),
         }
     }
@@ -810,10 +1116,9 @@ impl<'f> Linker<'f> {
             .flatten()
             .any(|n| {
                 write_digits(&mut neighbour[start..], n, base);
-                let h = hash(0, [&neighbour[..]]);
                 self.finder
-                    .lookup(h, &neighbour)
-                    .is_some_and(|o| self.finder.key_classes[o as usize] & self.bit != 0)
+                    .lookup(key_hash(&neighbour), &neighbour)
+                    .is_some_and(|o| self.finder.in_class(o, self.class))
             })
     }
 }
@@ -902,32 +1207,72 @@ pub fn find_duplicates_with<S: AsRef<str>>(values: &[S], near: NearKinds) -> Vec
         .collect()
 }
 
-/// Union-find over `0..n`, with path halving; the smaller id becomes the root.
+/// A map keyed by key or entry number.
+type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
+
+/// Hashes a `u32` with one multiplication: ids are no secret, and the maps keyed by them
+/// sit in the inner loops.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// Union-find with path halving, over the keys that were ever joined (most keys never are);
+/// the smaller id becomes the root.
+#[derive(Default)]
 struct DisjointSets {
-    parent: Vec<u32>,
+    parent: IdMap<u32>,
 }
 
 impl DisjointSets {
-    fn new(n: usize) -> DisjointSets {
-        DisjointSets { parent: (0..n as u32).collect() }
-    }
-
     fn find(&mut self, x: u32) -> u32 {
         let mut x = x;
-        while self.parent[x as usize] != x {
-            self.parent[x as usize] = self.parent[self.parent[x as usize] as usize];
-            x = self.parent[x as usize];
+        loop {
+            let parent = self.parent.get(&x).copied().unwrap_or(x);
+            if parent == x {
+                return x;
+            }
+            let grandparent = self.parent.get(&parent).copied().unwrap_or(parent);
+            self.parent.insert(x, grandparent);
+            x = grandparent;
         }
-        x
     }
 
     /// Joins the sets of `a` and `b`; false when they were one already.
-    fn union(&mut self, a: usize, b: usize) -> bool {
-        let (a, b) = (self.find(a as u32), self.find(b as u32));
+    fn union(&mut self, a: u32, b: u32) -> bool {
+        self.parent.entry(a).or_insert(a);
+        self.parent.entry(b).or_insert(b);
+        let (a, b) = (self.find(a), self.find(b));
         if a != b {
-            self.parent[a.max(b) as usize] = a.min(b);
+            self.parent.insert(a.max(b), a.min(b));
         }
         a != b
+    }
+
+    /// Whether `x` was ever joined to another key.
+    fn contains(&self, x: u32) -> bool {
+        self.parent.contains_key(&x)
+    }
+
+    /// The keys ever joined, in order.
+    fn members(&self) -> Vec<u32> {
+        let mut keys: Vec<u32> = self.parent.keys().copied().collect();
+        keys.sort_unstable();
+        keys
     }
 }
 

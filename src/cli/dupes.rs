@@ -11,12 +11,11 @@ use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
-use rayon::prelude::*;
-use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
-const BATCH: usize = 1 << 15;
+/// Rows between updates of the progress bar.
+const BATCH: u64 = 1 << 15;
 
 /// Arguments of `dupes`.
 #[derive(clap::Args)]
@@ -95,12 +94,32 @@ fn rekey_prefixed(finder: &mut Finder, keys_of: &KeyReader, prefixed: &[(u32, Op
     }
 }
 
-/// Where an entry came from.
-#[derive(Clone, Copy)]
-struct Origin {
-    file: u16,
-    column: u16,
-    row: u32,
+/// The entries of one file: `columns` a row for `rows` rows numbered from `first_row`,
+/// numbered from `start`.
+struct Entries {
+    start: u32,
+    first_row: u64,
+    rows: u64,
+    columns: usize,
+}
+
+impl Entries {
+    /// The row number and the column (of those compared) of entry `entry`, one of these.
+    fn row_and_column(&self, entry: u32) -> (u64, usize) {
+        let at = (entry - self.start) as usize;
+        (self.first_row + (at / self.columns) as u64, at % self.columns)
+    }
+}
+
+/// Makes room in `finder` for the rest of a file of `size` bytes, read up to byte `position`,
+/// from what it added since it held `before` keys of `before` bytes: grown a little at a time,
+/// its tables would be copied, and both copies held for a while.
+fn reserve(finder: &mut Finder, file: &Entries, before: (usize, usize), position: Option<u64>, size: u64) {
+    let Some(position) = position.filter(|&p| p > 0 && p < size) else { return };
+    let scale = |n: usize| (n as f64 * (size - position) as f64 / position as f64 * 1.1) as usize;
+    let (keys, key_bytes) = finder.size();
+    let entries = finder.len() - file.start as usize;
+    finder.reserve(scale(entries), scale(keys - before.0), scale(key_bytes - before.1));
 }
 
 struct Source {
@@ -192,98 +211,93 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         sources.push(Source { located, options, columns, names, compared: ids });
     }
 
-    // Pass 1: identity keys and where they came from.
+    // Pass 1: identity keys; an entry's file, row and column follow from its number.
     let keys_of = KeyReader::new(registry);
     let mut finder = Finder::new(args.near);
     for (id, column) in compared.iter().enumerate() {
         finder.set_alphabet(id as u32, Alphabet::of(column.kind));
     }
-    let mut origins: Vec<Origin> = Vec::new();
+    let mut files: Vec<Entries> = Vec::new();
     // Entries whose key starts with a scanner prefix, with their column's kind.
     let mut prefixed: Vec<(u32, Option<Kind>)> = Vec::new();
-    let mut rows = 0u64;
     // A file whose structure is broken (ragged rows, an unclosed quote) is a finding.
     let mut broken = false;
     let progress = Progress::new(args.quiet);
-    for (f, source) in sources.iter().enumerate() {
+    let mut key = String::new();
+    for source in &sources {
         let mut input = source.open()?;
         progress.pass(format!("reading {}", input.name));
-        let mut read_rows = 0;
-        loop {
-            let batch = input.next_batch(BATCH)?;
-            if batch.is_empty() {
-                break;
+        let size = std::fs::metadata(&source.located.path).map_or(0, |m| m.len());
+        let mut file =
+            Entries { start: finder.len() as u32, first_row: 0, rows: 0, columns: source.columns.len() };
+        let before = finder.size();
+        while let Some(record) = input.next_row()? {
+            if file.rows == 0 {
+                file.first_row = record.number;
             }
-            read_rows += batch.len() as u64;
-            progress.set(read_rows);
-            if f == 0 {
-                rows += batch.len() as u64;
+            for (c, column) in source.columns.iter().enumerate() {
+                let value = record.text(column.index);
+                keys_of.plain_key_into(
+                    value,
+                    || Options { kind: column.kind, ..Options::default() },
+                    &mut key,
+                );
+                let entry = finder.add_key(&key, source.compared[c]);
+                if keys_of.stripped(&key).is_some() {
+                    prefixed.push((entry, column.kind));
+                }
             }
-            let keys: Vec<String> = batch
-                .par_iter()
-                .flat_map_iter(|row| {
-                    source.columns.iter().map(|c| {
-                        let value = row.cells.get(c.index).map_or("", String::as_str);
-                        keys_of.plain_key(value, || Options { kind: c.kind, ..Options::default() })
-                    })
-                })
-                .collect();
-            let mut keys = keys.into_iter();
-            for row in &batch {
-                for c in 0..source.columns.len() {
-                    let key = keys.next().unwrap_or_default();
-                    let entry = finder.add_key(&key, source.compared[c]);
-                    if keys_of.stripped(&key).is_some() {
-                        prefixed.push((entry, source.columns[c].kind));
-                    }
-                    origins.push(Origin { file: f as u16, column: c as u16, row: row.number as u32 });
+            file.rows += 1;
+            if file.rows % BATCH == 0 {
+                progress.set(file.rows);
+                if file.rows == BATCH {
+                    reserve(&mut finder, &file, before, input.position(), size);
                 }
             }
         }
         input.print_warnings();
         broken |= input.structural > 0;
+        files.push(file);
     }
+    let rows = files[0].rows;
     rekey_prefixed(&mut finder, &keys_of, &prefixed);
+    drop(prefixed);
     progress.step("linking near duplicates");
     let mut groups = finder.finish();
+    let origin = |entry: u32| {
+        let f = files.partition_point(|file| file.start <= entry) - 1;
+        let (row, column) = files[f].row_and_column(entry);
+        (f, row, column)
+    };
     if !args.against.is_empty() {
         // Intake against inventory: only groups that involve the intake file.
-        groups.retain(|g| g.entries.iter().any(|&e| origins[e as usize].file == 0));
+        groups.retain(|g| g.entries.iter().any(|&e| origin(e).0 == 0));
     }
 
-    // Pass 2: the original text of the rows in groups.
-    let mut wanted: HashMap<(u16, u32), Vec<u16>> = HashMap::new();
-    for g in &groups {
-        for &e in &g.entries {
-            let o = origins[e as usize];
-            wanted.entry((o.file, o.row)).or_default().push(o.column);
-        }
-    }
-    let mut text: HashMap<(u16, u32, u16), String> = HashMap::new();
+    // Pass 2: the original text of the entries in groups, read up to the last of them.
+    let mut wanted: Vec<u32> = groups.iter().flat_map(|g| g.entries.iter().copied()).collect();
+    wanted.sort_unstable();
+    let mut text: Vec<String> = Vec::with_capacity(wanted.len());
     for (f, source) in sources.iter().enumerate() {
-        if !wanted.keys().any(|&(file, _)| file as usize == f) {
+        let mut want = wanted[text.len()..].iter().map(|&e| origin(e)).take_while(|o| o.0 == f).peekable();
+        if want.peek().is_none() {
             continue;
         }
         let mut input = source.open()?;
         progress.pass(format!("reading back rows of {}", input.name));
-        let mut read_rows = 0;
-        loop {
-            let batch = input.next_batch(BATCH)?;
-            if batch.is_empty() {
+        while let Some(record) = input.next_row()? {
+            if record.number % BATCH == 0 {
+                progress.set(record.number - files[f].first_row);
+            }
+            while let Some((_, _, column)) = want.next_if(|o| o.1 == record.number) {
+                text.push(record.text(source.columns[column].index).to_string());
+            }
+            if want.peek().is_none() {
                 break;
             }
-            read_rows += batch.len() as u64;
-            progress.set(read_rows);
-            for row in batch {
-                if let Some(columns) = wanted.get(&(f as u16, row.number as u32)) {
-                    for &c in columns {
-                        let index = source.columns[c as usize].index;
-                        let value = row.cells.get(index).cloned().unwrap_or_default();
-                        text.insert((f as u16, row.number as u32, c), value);
-                    }
-                }
-            }
         }
+        // A file that changed in between: what is missing reads as empty.
+        text.extend(want.map(|_| String::new()));
     }
 
     progress.finish();
@@ -295,7 +309,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         _ if stdout_rows => Box::new(io::sink()),
         _ => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let file_name = |f: u16| sources[f as usize].located.name.clone();
+    let file_name = |f: usize| sources[f].located.name.clone();
     let mut csv_out = (!args.json).then(|| csv::Writer::from_writer(Vec::with_capacity(1 << 16)));
     if let Some(w) = &mut csv_out {
         w.write_record(["group", "confidence", "reasons", "file", "row", "column", "value"])
@@ -311,25 +325,20 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
         in_groups += g.entries.len() as u64;
         let reasons: Vec<&str> = g.reasons.iter().map(|r| r.as_str()).collect();
+        let (number, confidence, reasons_text) =
+            ((n + 1).to_string(), format!("{:.2}", g.confidence), reasons.join(" "));
         let members = g.entries.iter().map(|&e| {
-            let o = origins[e as usize];
-            let value = text.get(&(o.file, o.row, o.column)).cloned().unwrap_or_default();
-            (file_name(o.file), o.row, sources[o.file as usize].names[o.column as usize].clone(), value)
+            let (f, row, column) = origin(e);
+            let value = wanted.binary_search(&e).map_or_else(|_| String::new(), |i| text[i].clone());
+            (file_name(f), row, sources[f].names[column].clone(), value)
         });
         match &mut csv_out {
             Some(w) => {
                 for (file, row, column, value) in members {
                     let value = super::write::neutralize(&value).into_owned();
-                    let record = [
-                        (n + 1).to_string(),
-                        format!("{:.2}", g.confidence),
-                        reasons.join(" "),
-                        file,
-                        row.to_string(),
-                        column,
-                        value,
-                    ];
-                    w.write_record(&record).map_err(io::Error::other)?;
+                    let row = row.to_string();
+                    let record = [&number, &confidence, &reasons_text, &file, &row, &column, &value];
+                    w.write_record(record).map_err(io::Error::other)?;
                 }
                 w.flush()?;
             }

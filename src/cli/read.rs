@@ -19,6 +19,13 @@ pub struct Row {
     pub raw: Vec<(usize, Vec<u8>)>,
 }
 
+impl Row {
+    /// The text of cell `i` (U+FFFD for bytes that are not UTF-8); empty past the row's end.
+    pub fn text(&self, i: usize) -> &str {
+        self.cells.get(i).map_or("", String::as_str)
+    }
+}
+
 /// A problem with the input that does not stop the run: reported with file, row and column.
 pub struct Warning {
     pub row: u64,
@@ -259,6 +266,15 @@ impl Input {
         }
     }
 
+    /// How far into the file reading has come, in bytes: for a CSV file, which is read as it
+    /// goes (a sheet is read whole when opened).
+    pub fn position(&self) -> Option<u64> {
+        match &self.rows {
+            Rows::Csv(csv) => Some(csv.reader.position().byte()),
+            Rows::Sheet(_) => None,
+        }
+    }
+
     /// Reads only `columns` from now on; the other cells come back empty.
     pub fn only_columns(&mut self, columns: &[usize]) {
         self.only = Some(columns.to_vec());
@@ -276,7 +292,8 @@ impl Input {
         Ok(batch)
     }
 
-    fn next_row(&mut self) -> Result<Option<Row>, String> {
+    /// The next row, or `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<Row>, String> {
         if let Some(row) = self.pending.take() {
             return Ok(Some(row));
         }
