@@ -717,7 +717,7 @@ impl Finder {
 
     /// Finds the groups: every set of entries linked by exact keys or near-duplicate links,
     /// with at least two entries. Groups come ordered by confidence, then by first entry.
-    pub fn finish(self) -> Vec<RawGroup> {
+    pub fn finish(&self) -> Vec<RawGroup> {
         let mut sets = DisjointSets::default();
         let mut links: Vec<(u32, Reason)> = Vec::new();
         for &(old, new) in &self.aliases {

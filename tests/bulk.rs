@@ -535,8 +535,9 @@ fn on_a_terminal(args: &[&str]) -> Option<String> {
 fn progress_shows_for_every_pass_on_a_terminal_only() {
     let mut rng = Lcg(7);
     let path = scratch("progress.csv");
-    // Every hundredth serial twice, so dupes has rows to read back.
-    let serials: Vec<String> = (0..10_000).map(|_| rng.serial()).collect();
+    // Every hundredth serial twice, so dupes has groups; in lower case, so that the first
+    // reading keeps the text of only some and reads back the rows of the others.
+    let serials: Vec<String> = (0..10_000).map(|_| rng.serial().to_lowercase()).collect();
     let text: String = std::iter::once("Serial Number")
         .chain(
             serials
@@ -565,6 +566,34 @@ fn progress_shows_for_every_pass_on_a_terminal_only() {
         }
         let quiet = on_a_terminal(&[command, path, "-o", "/dev/null", "-q"]).unwrap();
         assert!(!quiet.contains(" rows ("), "{command} -q: {quiet:?}");
+    }
+}
+
+/// The values dupes shows are those written, whether its first reading kept them (values
+/// written as their key, and the first few written otherwise) or it read their rows back.
+#[test]
+fn grouped_values_are_shown_as_written_whether_kept_or_read_back() {
+    let mut rng = Lcg(3);
+    let path = scratch("written.csv");
+    let serials: Vec<String> = (0..3_000).map(|_| rng.serial()).collect();
+    // Each serial twice: upper case, then in a form of its own (lower case, spaced, dashed).
+    let written = |i: usize, s: &str| match i % 3 {
+        0 => s.to_lowercase(),
+        1 => format!(" {s} "),
+        _ => format!("{}-{}", &s[..4], &s[4..]),
+    };
+    let mut lines = vec!["Serial Number".to_string()];
+    lines.extend(serials.iter().cloned());
+    lines.extend(serials.iter().enumerate().map(|(i, s)| written(i, s)));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let out = serialkit(&["dupes", path.to_str().unwrap(), "-q"]);
+    let rows = rows(&out);
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (row, value) = (column("row"), column("value"));
+    assert_eq!(rows.len() - 1, 2 * serials.len(), "every row in a group");
+    for r in &rows[1..] {
+        let number: usize = r[row].parse().unwrap();
+        assert_eq!(r[value], lines[number - 1], "row {number}");
     }
 }
 

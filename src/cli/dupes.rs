@@ -122,6 +122,65 @@ fn reserve(finder: &mut Finder, file: &Entries, before: (usize, usize), position
     finder.reserve(scale(entries), scale(keys - before.0), scale(key_bytes - before.1));
 }
 
+/// The texts of some entries, in entry order, back to back.
+#[derive(Default)]
+struct Texts {
+    /// Entry numbers, each with where its text ends in `text`.
+    ends: Vec<(u32, u32)>,
+    text: String,
+}
+
+impl Texts {
+    /// Adds the text of `entry`, numbered after those added before.
+    fn push(&mut self, entry: u32, value: &str) {
+        self.text.push_str(value);
+        self.ends.push((entry, self.text.len() as u32));
+    }
+
+    fn get(&self, entry: u32) -> Option<&str> {
+        let i = self.ends.binary_search_by_key(&entry, |&(e, _)| e).ok()?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1].1 as usize };
+        Some(&self.text[start..self.ends[i].1 as usize])
+    }
+}
+
+/// The text of the entries as written, from the first reading, so that the rows of groups need
+/// not be read again: most values are written as their key, so a bit says so; the others are
+/// kept up to `limit` bytes and the rest read back.
+#[derive(Default)]
+struct Written {
+    /// A bit per entry: written exactly as its key.
+    as_key: Vec<u64>,
+    kept: Texts,
+    limit: usize,
+}
+
+/// Text is kept for up to this part of the input's size, so memory stays a small multiple of it.
+const KEEP_PART: u64 = 8;
+
+impl Written {
+    fn note(&mut self, entry: u32, value: &str, as_key: bool) {
+        let (word, bit) = (entry as usize / 64, entry % 64);
+        if self.as_key.len() <= word {
+            self.as_key.resize(word + 1, 0);
+        }
+        if as_key {
+            self.as_key[word] |= 1 << bit;
+        } else if self.kept.text.len() + value.len() <= self.limit {
+            self.kept.push(entry, value);
+        }
+    }
+
+    /// The text of `entry` if the first reading has it.
+    fn get<'a>(&'a self, entry: u32, finder: &'a Finder) -> Option<&'a str> {
+        let word = self.as_key.get(entry as usize / 64).copied().unwrap_or(0);
+        if word >> (entry % 64) & 1 == 1 {
+            return Some(finder.key_of(entry));
+        }
+        self.kept.get(entry)
+    }
+}
+
 struct Source {
     located: Located,
     /// How to read it (a plain list is read as headerless).
@@ -224,6 +283,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let mut broken = false;
     let progress = Progress::new(args.quiet);
     let mut key = String::new();
+    let input_size: u64 =
+        sources.iter().filter_map(|s| std::fs::metadata(&s.located.path).ok()).map(|m| m.len()).sum();
+    let mut written = Written { limit: (input_size / KEEP_PART) as usize, ..Written::default() };
     for source in &sources {
         let mut input = source.open()?;
         progress.pass(format!("reading {}", input.name));
@@ -243,9 +305,12 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                     &mut key,
                 );
                 let entry = finder.add_key(&key, source.compared[c]);
-                if keys_of.stripped(&key).is_some() {
+                // A key with a scanner prefix changes below: its text is kept.
+                let stripped = keys_of.stripped(&key).is_some();
+                if stripped {
                     prefixed.push((entry, column.kind));
                 }
+                written.note(entry, value, !stripped && key == value);
             }
             file.rows += 1;
             if file.rows % BATCH == 0 {
@@ -274,9 +339,19 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         groups.retain(|g| g.entries.iter().any(|&e| origin(e).0 == 0));
     }
 
-    // Pass 2: the original text of the entries in groups, read up to the last of them.
-    let mut wanted: Vec<u32> = groups.iter().flat_map(|g| g.entries.iter().copied()).collect();
-    wanted.sort_unstable();
+    // The text of the entries in groups: from the first reading where it has them (then the
+    // finder's memory goes, before anything else is read), else read back in pass 2, up to
+    // the last of them.
+    let mut grouped: Vec<u32> = groups.iter().flat_map(|g| g.entries.iter().copied()).collect();
+    grouped.sort_unstable();
+    let (mut known, mut wanted) = (Texts::default(), Vec::new());
+    for e in grouped {
+        match written.get(e, &finder) {
+            Some(value) => known.push(e, value),
+            None => wanted.push(e),
+        }
+    }
+    drop((written, finder));
     let mut text: Vec<String> = Vec::with_capacity(wanted.len());
     for (f, source) in sources.iter().enumerate() {
         let mut want = wanted[text.len()..].iter().map(|&e| origin(e)).take_while(|o| o.0 == f).peekable();
@@ -329,7 +404,10 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             ((n + 1).to_string(), format!("{:.2}", g.confidence), reasons.join(" "));
         let members = g.entries.iter().map(|&e| {
             let (f, row, column) = origin(e);
-            let value = wanted.binary_search(&e).map_or_else(|_| String::new(), |i| text[i].clone());
+            let value = match known.get(e) {
+                Some(value) => value.to_string(),
+                None => wanted.binary_search(&e).map_or_else(|_| String::new(), |i| text[i].clone()),
+            };
             (file_name(f), row, sources[f].names[column].clone(), value)
         });
         match &mut csv_out {
