@@ -1,8 +1,9 @@
 //! `serialkit dupes FILE [--against OTHER…]`: the units entered twice, exactly or one typo apart.
 //!
-//! A first pass keeps only identity keys (letters and digits of each value) and where each came
-//! from; the groups are found by hash lookups, never by comparing all pairs; a second pass reads
-//! back the original text of the rows in groups.
+//! A first pass keeps identity keys (letters and digits of each value), a bit for each value
+//! written as its key and the text of some others; an entry's number says where it came from.
+//! The groups are found by hash lookups, never by comparing all pairs; a second pass reads back
+//! the text of grouped values the first did not keep, when there are any.
 
 use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns, open_input};
