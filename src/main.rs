@@ -16,7 +16,7 @@ extern "C" fn tune_allocator() {
 }
 
 /// The first arena is made at the runtime's first allocation, before `main`: on Linux this runs
-/// earlier still. Elsewhere `main` sets the options, which then apply from the next arena on.
+/// earlier still. Elsewhere `main` sets the option, and it applies from the next arena on.
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
