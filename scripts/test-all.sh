@@ -21,7 +21,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 step "rule files"
 cargo run --quiet -- lint-rules vendors
 
-step "rust tests (unit, integration, doc; the fuzz corpus is replayed by tests/fuzz_corpus.rs)"
+step "rust tests (unit, integration, doc; the fuzz corpus is replayed by tests/repo/fuzz_corpus.rs)"
 cargo test --no-fail-fast
 
 step "WebAssembly package and browser tests"

@@ -2,7 +2,7 @@
 //! serialkit and asserts what must hold for every input. A broken promise is a panic, which the
 //! fuzzer reports as a crash.
 //!
-//! The same file is compiled into the main crate's `tests/fuzz_corpus.rs`, which replays the
+//! The same file is compiled into the main crate's `tests/repo/fuzz_corpus.rs`, which replays the
 //! committed corpus and crash inputs through these functions on stable Rust, so `cargo test` runs
 //! exactly what the fuzzer ran.
 

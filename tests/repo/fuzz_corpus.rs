@@ -2,7 +2,7 @@
 //! (`fuzz/regressions/<target>/`) through the targets' own bodies, on stable Rust: `cargo test`
 //! runs what `scripts/fuzz.sh` ran. Below, each bug the fuzzer found, as a plain assertion.
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod targets;
 
 use std::path::Path;

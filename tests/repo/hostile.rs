@@ -3,7 +3,7 @@
 //! empty files. Each gets a message naming the file, row and column, and no row is lost.
 
 #[allow(dead_code)]
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod targets;
 
 use std::path::PathBuf;
