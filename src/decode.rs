@@ -588,7 +588,17 @@ impl Registry {
             kind => return kind_noun(kind).to_string(),
         };
         let name = self.vendor_name(&decoded.vendor);
-        format!("{} {name} {what} ({})", article(name), decoded.format)
+        // A name that says what it names ("Example Corp asset tags") is not followed by it again.
+        let said = name
+            .len()
+            .checked_sub(what.len() + 1)
+            .filter(|&at| name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(&format!("{what}s")));
+        let phrase = match said {
+            Some(at) => name[..at + what.len()].to_string(),
+            None if name.to_lowercase().ends_with(&what.to_lowercase()) => name.to_string(),
+            None => format!("{name} {what}"),
+        };
+        format!("{} {phrase} ({})", article(name), decoded.format)
     }
 
     fn vendor_name<'a>(&'a self, id: &'a str) -> &'a str {

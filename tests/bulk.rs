@@ -148,7 +148,7 @@ fn asset_tag_columns_are_checked_when_rule_files_define_asset_tags() {
         [
             pair("", ""),
             pair(
-                "an Example Corp asset tags asset tag (asset-tags-it), not a serial (characters 1-13)",
+                "an Example Corp asset tag (asset-tags-it), not a serial (characters 1-13)",
                 "move it to the 'Asset Tag' column"
             )
         ]

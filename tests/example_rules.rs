@@ -67,3 +67,17 @@ fn the_binary_decodes_with_example_rules() {
     let lint = Command::new(env!("CARGO_BIN_EXE_serialkit")).args(["lint-rules", DIR]).output().unwrap();
     assert_eq!(lint.status.code(), Some(0), "{}", String::from_utf8_lossy(&lint.stdout));
 }
+
+/// A value of another field named in a hint: a rule file whose name already says what it names
+/// ("Example Corp SKUs") is not followed by the kind again.
+#[test]
+fn hints_name_an_organisations_values_once() {
+    let registry = registry();
+    for (value, vendor, said) in [
+        ("ELEC-01234", "dell", "this looks like an Example Corp SKU (skus-item), not a serial"),
+        ("IT-NYC-004512", "apple", "this looks like an Example Corp asset tag (asset-tags-it), not a serial"),
+    ] {
+        let problem = registry.validate(value, vendor).unwrap_err();
+        assert_eq!(problem.hint(), Some(said), "{value}");
+    }
+}
