@@ -32,7 +32,7 @@ use crate::normalize::normalize;
 use crate::{Kind, Options, Registry};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// Keys shorter than this are only ever exact duplicates: short values are one typo apart from
 /// too many others to mean anything.
@@ -124,20 +124,22 @@ pub fn identity_key(value: &str) -> String {
     key
 }
 
-/// [`identity_key`] written into `key`, whose buffer is reused.
-fn identity_key_into(value: &str, key: &mut String) {
+/// [`identity_key`] written into `key`, whose buffer is reused; whether `value` was its own
+/// key already.
+fn identity_key_into(value: &str, key: &mut String) -> bool {
     key.clear();
     if is_plain_key(value) {
         key.push_str(value);
-        return;
+        return true;
     }
     if value.is_ascii() {
         // The common case, without the general clean-up's allocations: for ASCII it keeps the
         // same letters and digits.
         key.extend(value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase() as char));
-        return;
+        return false;
     }
     key.extend(normalize(value).chars().filter(|c| c.is_alphanumeric()));
+    false
 }
 
 /// Whether `value` is its own identity key: upper-case ASCII letters and digits, as most
@@ -203,8 +205,7 @@ impl<'r> KeyReader<'r> {
 
     /// [`plain_key`](KeyReader::plain_key) written into `key`, whose buffer is reused.
     pub(crate) fn plain_key_into(&self, value: &str, options: impl FnOnce() -> Options, key: &mut String) {
-        identity_key_into(value, key);
-        if !is_plain_key(value) && has_short_group(value) {
+        if !identity_key_into(value, key) && has_short_group(value) {
             if let Some(decoded) = self.decoded_key(value, &options()) {
                 *key = decoded;
             }
@@ -214,6 +215,14 @@ impl<'r> KeyReader<'r> {
     /// `key` without the scanner prefix it starts with, if it starts with one.
     pub fn stripped<'k>(&self, key: &'k str) -> Option<&'k str> {
         self.prefixes.iter().find_map(|p| key.strip_prefix(p.as_str()).filter(|rest| !rest.is_empty()))
+    }
+
+    /// The key a value with a scanner prefix moves to: its normalized form's, when the key
+    /// without the prefix is one `known` holds (only then is it worth decoding) and the
+    /// normalized form's key is another.
+    pub fn rekeyed(&self, key: &str, options: &Options, known: impl FnOnce(&str) -> bool) -> Option<String> {
+        self.stripped(key).filter(|rest| known(rest))?;
+        self.decoded_key(key, options).filter(|k| k != key)
     }
 
     /// The identity key of `value`'s normalized form, when `value` is valid.
@@ -958,11 +967,13 @@ impl Finder {
         links: &mut Vec<(u32, Reason)>,
     ) {
         let keys = self.key_count() as u32;
-        let max = (0..keys).filter(|&id| near_ok(id)).map(|id| self.key(id).len()).max().unwrap_or(0);
+        // Asked once per key, not once per key and position.
+        let ok: Vec<bool> = (0..keys).map(near_ok).collect();
+        let max = (0..keys).filter(|&id| ok[id as usize]).map(|id| self.key(id).len()).max().unwrap_or(0);
         let mut by_blank: Vec<(u64, u32)> = Vec::new();
         for p in 0..max {
             by_blank.clear();
-            by_blank.extend((0..keys).filter(|&id| near_ok(id) && self.key(id).len() > p).map(|id| {
+            by_blank.extend((0..keys).filter(|&id| ok[id as usize] && self.key(id).len() > p).map(|id| {
                 let key = self.key(id);
                 (fnv(2 + key.len() as u64, [&key[..p], &key[p + 1..]]), id)
             }));
@@ -1207,29 +1218,8 @@ pub fn find_duplicates_with<S: AsRef<str>>(values: &[S], near: NearKinds) -> Vec
         .collect()
 }
 
-/// A map keyed by key or entry number.
-type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
-
-/// Hashes a `u32` with one multiplication: ids are no secret, and the maps keyed by them
-/// sit in the inner loops.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-}
+/// A map keyed by key or entry number: ids are no secret, and these maps sit in inner loops.
+type IdMap<V> = HashMap<u32, V, BuildHasherDefault<crate::matcher::CodeHasher>>;
 
 /// Union-find with path halving, over the keys that were ever joined (most keys never are);
 /// the smaller id becomes the root.

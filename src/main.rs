@@ -23,13 +23,16 @@ extern "C" fn tune_allocator() {
 static TUNE_ALLOCATOR_EARLY: extern "C" fn() = tune_allocator;
 
 fn main() {
+    #[cfg(not(target_os = "linux"))]
     tune_allocator();
-    if std::env::args_os().nth(1).is_some_and(|command| command == "dupes") {
-        // `dupes` builds a few tables that grow, and mimalloc hands freed pages back only after a
-        // delay: old copies stayed resident, and peak memory on 1M serials was 66 MB, not 43 MB.
-        // `check` frees many small strings, and is 10-20% slower when every free is handed back.
-        // SAFETY: as above; still one thread.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
-    }
-    std::process::exit(serialkit::cli::run());
+    std::process::exit(serialkit::cli::run_with(|command| {
+        if command == "dupes" {
+            // `dupes` builds a few tables that grow, and mimalloc hands freed pages back only
+            // after a delay: old copies stayed resident, and peak memory on 1M serials was 66 MB,
+            // not 43 MB. `check` frees many small strings, and is 10-20% slower when every free
+            // is handed back.
+            // SAFETY: the option takes a plain integer; only this thread runs yet.
+            unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
+        }
+    }));
 }

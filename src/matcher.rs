@@ -102,6 +102,10 @@ impl Hasher for CodeHasher {
         self.add(u64::from(byte));
     }
 
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
     fn finish(&self) -> u64 {
         self.0
     }

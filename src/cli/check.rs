@@ -233,8 +233,12 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                         columns
                             .iter()
                             .map(|c| {
-                                let value = row.cells.get(c.index).map_or("", String::as_str);
-                                outcome(registry, value, &reading.options(vendor, c), destinations)
+                                outcome(
+                                    registry,
+                                    row.text(c.index),
+                                    &reading.options(vendor, c),
+                                    destinations,
+                                )
                             })
                             .collect()
                     })
@@ -528,15 +532,24 @@ fn duplicate_groups(
         }
         width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
         let hashed: Vec<(u64, Option<Prefixed>)> = batch
-            .par_iter()
-            .flat_map_iter(|row| {
-                columns.iter().map(|column| {
-                    let value = row.cells.get(column.index).map_or("", String::as_str);
-                    let key = keys_of.plain_key(value, || reading.options(reading.vendor(row), column));
-                    let hash = identity_hash(&key);
-                    let prefixed = keys_of.stripped(&key).is_some();
-                    (hash, prefixed.then(|| Prefixed { cell: 0, row: 0, key, vendor: reading.vendor(row) }))
-                })
+            .par_chunks(1024)
+            .flat_map_iter(|rows| {
+                // One key buffer for a chunk of rows: the key is hashed, and kept only with a prefix.
+                let mut key = String::new();
+                let cells = rows.iter().flat_map(|row| columns.iter().map(move |column| (row, column)));
+                cells
+                    .map(|(row, column)| {
+                        let options = || reading.options(reading.vendor(row), column);
+                        keys_of.plain_key_into(row.text(column.index), options, &mut key);
+                        let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
+                            cell: 0,
+                            row: 0,
+                            key: key.clone(),
+                            vendor: reading.vendor(row),
+                        });
+                        (identity_hash(&key), prefixed)
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
         read_rows += batch.len() as u64;
@@ -607,11 +620,8 @@ impl Prefixed<'_> {
     /// Moves the cell to the key of its normalized form, when another cell has that key.
     fn rekey(&self, seen: &mut Seen, keys_of: &KeyReader, options: &Options) {
         let column = self.cell % seen.first.len();
-        let stripped = keys_of.stripped(&self.key).map_or(0, identity_hash);
-        if !seen.first[column].contains_key(&stripped) {
-            return;
-        }
-        let Some(decoded) = keys_of.decoded_key(&self.key, options).map(|k| identity_hash(&k)) else {
+        let known = |rest: &str| seen.first[column].contains_key(&identity_hash(rest));
+        let Some(decoded) = keys_of.rekeyed(&self.key, options, known).map(|k| identity_hash(&k)) else {
             return;
         };
         let old = seen.keys[self.cell];

@@ -84,13 +84,9 @@ fn parse_near(s: &str) -> Result<NearKinds, String> {
 /// without the prefix is another value's: only then is it worth decoding.
 fn rekey_prefixed(finder: &mut Finder, keys_of: &KeyReader, prefixed: &[(u32, Option<Kind>)]) {
     for &(entry, kind) in prefixed {
-        let key = finder.key_of(entry).to_string();
-        if !keys_of.stripped(&key).is_some_and(|rest| finder.has_key(rest)) {
-            continue;
-        }
         let options = Options { kind, ..Options::default() };
-        if let Some(decoded) = keys_of.decoded_key(&key, &options).filter(|k| *k != key) {
-            finder.rekey(entry, &decoded);
+        if let Some(key) = keys_of.rekeyed(finder.key_of(entry), &options, |rest| finder.has_key(rest)) {
+            finder.rekey(entry, &key);
         }
     }
 }
@@ -187,7 +183,8 @@ struct Source {
     /// How to read it (a plain list is read as headerless).
     options: ReadOptions,
     columns: Vec<Checked>,
-    names: Vec<String>,
+    /// Its size in bytes (0 when unknown).
+    size: u64,
     /// The compared column each of `columns` is.
     compared: Vec<u32>,
 }
@@ -249,14 +246,14 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let mut sources: Vec<Source> = Vec::new();
     let mut compared: Vec<Compared> = Vec::new();
     for path in std::iter::once(&args.file).chain(&args.against) {
-        let first = sources.first().map(|s| s.columns.clone()).unwrap_or_default();
+        let first = sources.first().map_or(&[][..], |s| &s.columns[..]);
         let selection = Selection {
             columns: &args.columns,
             kind: None,
             vendor: Some(""),
             vendor_column: None,
             quiet: args.quiet,
-            like: &first,
+            like: first,
         };
         let located = super::read::locate(path)?;
         let mut options = options.clone();
@@ -266,9 +263,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             let names: Vec<String> = columns.iter().map(|c| format!("'{}'", c.name)).collect();
             eprintln!("serialkit: {}: comparing {}", input.name, names.join(", "));
         }
-        let names = columns.iter().map(|c| c.name.clone()).collect();
         let ids = match_columns(&mut compared, &columns);
-        sources.push(Source { located, options, columns, names, compared: ids });
+        let size = std::fs::metadata(&located.path).map_or(0, |m| m.len());
+        sources.push(Source { located, options, columns, size, compared: ids });
     }
 
     // Pass 1: identity keys; an entry's file, row and column follow from its number.
@@ -284,13 +281,11 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let mut broken = false;
     let progress = Progress::new(args.quiet);
     let mut key = String::new();
-    let input_size: u64 =
-        sources.iter().filter_map(|s| std::fs::metadata(&s.located.path).ok()).map(|m| m.len()).sum();
+    let input_size: u64 = sources.iter().map(|s| s.size).sum();
     let mut written = Written { limit: (input_size / KEEP_PART) as usize, ..Written::default() };
     for source in &sources {
         let mut input = source.open()?;
         progress.pass(format!("reading {}", input.name));
-        let size = std::fs::metadata(&source.located.path).map_or(0, |m| m.len());
         let mut file =
             Entries { start: finder.len() as u32, first_row: 0, rows: 0, columns: source.columns.len() };
         let before = finder.size();
@@ -317,7 +312,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             if file.rows % BATCH == 0 {
                 progress.set(file.rows);
                 if file.rows == BATCH {
-                    reserve(&mut finder, &file, before, input.position(), size);
+                    reserve(&mut finder, &file, before, input.position(), source.size);
                 }
             }
         }
@@ -353,9 +348,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
     }
     drop((written, finder));
-    let mut text: Vec<String> = Vec::with_capacity(wanted.len());
+    let mut read_back = Texts::default();
     for (f, source) in sources.iter().enumerate() {
-        let mut want = wanted[text.len()..].iter().map(|&e| origin(e)).take_while(|o| o.0 == f).peekable();
+        let mut want = wanted.iter().map(|&e| (e, origin(e))).filter(|(_, o)| o.0 == f).peekable();
         if want.peek().is_none() {
             continue;
         }
@@ -365,15 +360,13 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             if record.number % BATCH == 0 {
                 progress.set(record.number - files[f].first_row);
             }
-            while let Some((_, _, column)) = want.next_if(|o| o.1 == record.number) {
-                text.push(record.text(source.columns[column].index).to_string());
+            while let Some((e, (_, _, column))) = want.next_if(|(_, o)| o.1 == record.number) {
+                read_back.push(e, record.text(source.columns[column].index));
             }
             if want.peek().is_none() {
                 break;
             }
         }
-        // A file that changed in between: what is missing reads as empty.
-        text.extend(want.map(|_| String::new()));
     }
 
     progress.finish();
@@ -405,11 +398,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             ((n + 1).to_string(), format!("{:.2}", g.confidence), reasons.join(" "));
         let members = g.entries.iter().map(|&e| {
             let (f, row, column) = origin(e);
-            let value = match known.get(e) {
-                Some(value) => value.to_string(),
-                None => wanted.binary_search(&e).map_or_else(|_| String::new(), |i| text[i].clone()),
-            };
-            (file_name(f), row, sources[f].names[column].clone(), value)
+            // A file that changed in between: what is missing reads as empty.
+            let value = known.get(e).or_else(|| read_back.get(e)).unwrap_or("").to_string();
+            (file_name(f), row, sources[f].columns[column].name.clone(), value)
         });
         match &mut csv_out {
             Some(w) => {

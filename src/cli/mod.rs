@@ -45,6 +45,12 @@ enum Command {
 
 /// Runs the command line and returns the exit status.
 pub fn run() -> i32 {
+    run_with(|_| {})
+}
+
+/// [`run`], telling `before` the command's name ("dupes") once the arguments are read and
+/// before it runs: for settings of the process that suit one command.
+pub fn run_with(before: impl FnOnce(&str)) -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -52,6 +58,12 @@ pub fn run() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    before(match cli.command {
+        Command::Decode(_) => "decode",
+        Command::Check(_) => "check",
+        Command::Dupes(_) => "dupes",
+        Command::LintRules(_) => "lint-rules",
+    });
     let result = match cli.command {
         Command::LintRules(args) => lint::run(&args),
         Command::Decode(args) => match registry(cli.rules.as_deref()) {

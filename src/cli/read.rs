@@ -361,15 +361,11 @@ impl Input {
             });
         }
         if first {
-            // A UTF-8 byte-order mark before the first field is an encoding artefact.
+            // A UTF-8 byte-order mark before the first field is an encoding artefact (the csv
+            // reader drops it from a CSV file; this is for sheets).
             if let Some(first) = cells.first_mut() {
                 if let Some(rest) = first.strip_prefix('\u{FEFF}') {
                     *first = rest.to_string();
-                }
-            }
-            if let Some((0, bytes)) = raw.first_mut() {
-                if bytes.starts_with(b"\xEF\xBB\xBF") {
-                    bytes.drain(..3);
                 }
             }
         }
@@ -604,7 +600,7 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Ve
         calamine::Sheets::Xlsx(xlsx) => {
             let mut reader = xlsx.worksheet_cells_reader(&chosen).map_err(|e| unreadable(&e))?;
             while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
-                let text = cell_text(&cell.get_value().clone().into());
+                let text = cell_text(cell.get_value().clone().into());
                 if !text.is_empty() {
                     cells.push((cell.get_position(), text));
                 }
@@ -614,7 +610,7 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Ve
             let range = other.worksheet_range(&chosen).map_err(|e| unreadable(&e))?;
             let (top, left) = range.start().unwrap_or((0, 0));
             for (r, c, value) in range.used_cells() {
-                cells.push(((top + r as u32, left + c as u32), cell_text(value)));
+                cells.push(((top + r as u32, left + c as u32), cell_text(value.clone())));
             }
         }
     }
@@ -687,17 +683,16 @@ fn check_unpacked_size(bytes: &[u8], name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: Data) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         // Serials typed into a number cell come back as floats: 12345.0 is the text 12345.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d.to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
 }

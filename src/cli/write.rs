@@ -27,8 +27,18 @@ impl Format {
 
 enum Sink {
     Csv(Box<csv::Writer<Box<dyn Write>>>),
-    Xlsx { workbook: Box<rust_xlsxwriter::Workbook>, path: PathBuf, row: u32, header: Vec<String> },
-    Ndjson { out: Box<dyn Write>, keys: Vec<String>, booleans: Vec<bool> },
+    Xlsx {
+        workbook: Box<rust_xlsxwriter::Workbook>,
+        path: PathBuf,
+        row: u32,
+        header: Vec<String>,
+    },
+    /// `keys` are JSON-encoded already.
+    Ndjson {
+        out: Box<dyn Write>,
+        keys: Vec<String>,
+        booleans: Vec<bool>,
+    },
     Nothing,
 }
 
@@ -95,7 +105,11 @@ impl Output {
     pub fn header(&mut self, header: &[String], booleans: &[usize], write: bool) -> io::Result<()> {
         match &mut self.sink {
             Sink::Ndjson { keys, booleans: flags, .. } => {
-                *keys = unique_keys(header);
+                // Encoded once, not once a cell.
+                *keys = unique_keys(header)
+                    .iter()
+                    .map(|k| serde_json::Value::from(k.as_str()).to_string())
+                    .collect();
                 *flags = (0..header.len()).map(|i| booleans.contains(&i)).collect();
                 Ok(())
             }
@@ -193,18 +207,11 @@ fn write_object<'a>(
 ) -> io::Result<()> {
     write!(out, "{{\"row\":{number}")?;
     for (i, value) in cells.enumerate() {
-        let fallback;
-        let key = match keys.get(i) {
-            Some(key) => key,
-            None => {
-                // A cell past the header's last column (a ragged row).
-                fallback = format!("column {}", i + 1);
-                &fallback
-            }
-        };
-        out.write_all(b",")?;
-        serde_json::to_writer(&mut *out, key).map_err(io::Error::other)?;
-        out.write_all(b":")?;
+        match keys.get(i) {
+            Some(key) => write!(out, ",{key}:")?,
+            // A cell past the header's last column (a ragged row).
+            None => write!(out, ",\"column {}\":", i + 1)?,
+        }
         match (booleans.get(i).copied().unwrap_or(false), value) {
             (true, "true") => out.write_all(b"true")?,
             (true, "false") => out.write_all(b"false")?,
@@ -223,11 +230,11 @@ fn check_xlsx_limits(
     row: u32,
     cells: &[Cow<'_, str>],
 ) -> io::Result<()> {
-    let place = match number {
-        0 => "the header row".to_string(),
-        n => format!("row {n}"),
-    };
     let refuse = |what: String| {
+        let place = match number {
+            0 => "the header row".to_string(),
+            n => format!("row {n}"),
+        };
         io::Error::other(format!("{}: {place}{what}; write CSV instead (--output FILE.csv)", path.display()))
     };
     if row >= XLSX_ROWS {

@@ -130,6 +130,8 @@ fn is_fnc1(c: char) -> bool {
 
 /// The text notation of the group separator in scan data (GS1 Barcode Syntax Engine).
 const GS_TEXT: &str = "{GS}";
+/// [`GS_TEXT`] as the characters a value is read as.
+const GS_CHARS: [char; 4] = ['{', 'G', 'S', '}'];
 
 /// The value's characters with their input positions, outer white space (not FNC1) removed and
 /// text notations of FNC1 read as `\x1d`.
@@ -147,7 +149,6 @@ impl Input {
     /// Reads `all[start..end]`: `{GS}` as one group separator, and in a value that starts with
     /// `^` (the unbracketed AI syntax) every `^`. A `{GS}` cut short at the end is an error.
     fn read(all: &[char], start: usize, end: usize) -> Result<Input, Problem> {
-        let gs: Vec<char> = GS_TEXT.chars().collect();
         let caret = all.get(start) == Some(&'^');
         let mut input = Input { chars: Vec::new(), origin: Vec::new(), end, notation: None };
         let mut i = start;
@@ -158,11 +159,11 @@ impl Input {
                     input.notation = Some("unbracketed syntax, ^ for fnc1");
                     ('\u{1D}', 1)
                 }
-                '{' if rest.starts_with(&gs) => {
+                '{' if rest.starts_with(&GS_CHARS) => {
                     input.notation = Some("{GS} for the group separator");
-                    ('\u{1D}', gs.len())
+                    ('\u{1D}', GS_CHARS.len())
                 }
-                '{' if gs.starts_with(rest) => {
+                '{' if GS_CHARS.starts_with(rest) => {
                     return Err(Problem::new(
                         ProblemKind::TooShort,
                         Span::new(i, end),

@@ -373,9 +373,9 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
         .flag("multicast", first & 0x01 != 0)
         .flag("locally_administered", first & 0x02 != 0);
     if !eui64 {
+        // The OUI, FF FE, then the rest.
         let mut extended = [0xFF; 8];
         extended[..3].copy_from_slice(&octets[..3]);
-        extended[3] = 0xFF;
         extended[4] = 0xFE;
         extended[5..].copy_from_slice(&octets[3..]);
         fields.text("eui64", colons(&extended));
