@@ -305,7 +305,8 @@ pub(crate) fn push_count(text: &mut String, n: usize) {
 #[derive(Clone)]
 struct Attempt<'r> {
     format: &'r CompiledFormat,
-    /// The characters the format saw, and for each its index in the cleaned text.
+    /// The characters the format saw, and for each its index in the cleaned text (left empty
+    /// in a reading that accepts the value: only problems are mapped back to the input).
     view: Vec<char>,
     origin: Vec<usize>,
     scan: Scan,
@@ -324,10 +325,6 @@ impl Attempt<'_> {
         let end = if span.end > span.start { at(span.end - 1) + 1 } else { start };
         let (s, e) = cleaned.input_span(start, end);
         Span::new(s, e)
-    }
-
-    fn valid(&self) -> bool {
-        self.decoding.as_ref().is_some_and(|d| d.problems.is_empty())
     }
 
     /// The fewest edits the view's length alone implies: characters past the format's most,
@@ -396,21 +393,8 @@ impl Registry {
     /// other candidates, for bulk work.
     pub fn best(&self, value: &str, options: &Options) -> Result<Decoded, Problem> {
         let cleaned = Cleaned::new(value);
-        self.best_cleaned(value, &cleaned, options, false)
-    }
-
-    /// [`Registry::best`] of a value already cleaned. `typing` says the value may be a prefix
-    /// still being typed: the problem then comes from the format the value best starts, not the
-    /// one it best completes.
-    fn best_cleaned(
-        &self,
-        value: &str,
-        cleaned: &Cleaned,
-        options: &Options,
-        typing: bool,
-    ) -> Result<Decoded, Problem> {
-        self.best_reading(value, cleaned, options)
-            .map_err(|none| self.explain(value, cleaned, options, none, typing))
+        self.best_reading(value, &cleaned, options)
+            .map_err(|none| self.explain(value, &cleaned, options, none, false))
     }
 
     /// The best reading, when there is one; nothing is explained otherwise. For hints that only
@@ -449,8 +433,7 @@ impl Registry {
         options: &Options,
     ) -> Result<Vec<Decoded>, NoReading> {
         let Gathered { vendor, mut attempts, standard } = self.gather(value, cleaned, options)?;
-        let mut candidates: Vec<Decoded> =
-            attempts.iter_mut().filter(|a| a.valid()).map(|a| self.decoded(a)).collect();
+        let mut candidates: Vec<Decoded> = attempts.iter_mut().map(|a| self.decoded(a)).collect();
         let mut standard_problem = None;
         for result in standard {
             match result {
@@ -477,7 +460,6 @@ impl Registry {
         let from_attempts = attempts
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.valid())
             .map(|(i, a)| (if unrivalled { 0.0 } else { self.confidence(a) }, Pick::Attempt(i)));
         let from_standard = standard
             .iter()
@@ -589,14 +571,14 @@ impl Registry {
         };
         let name = self.vendor_name(&decoded.vendor);
         // A name that says what it names ("Example Corp asset tags") is not followed by it again.
-        let said = name
-            .len()
-            .checked_sub(what.len() + 1)
-            .filter(|&at| name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(&format!("{what}s")));
-        let phrase = match said {
-            Some(at) => name[..at + what.len()].to_string(),
-            None if name.to_lowercase().ends_with(&what.to_lowercase()) => name.to_string(),
-            None => format!("{name} {what}"),
+        let ends_with_what = |s: &str| {
+            s.len() >= what.len()
+                && s.as_bytes()[s.len() - what.len()..].eq_ignore_ascii_case(what.as_bytes())
+        };
+        let phrase = match name.strip_suffix(['s', 'S']) {
+            Some(stem) if ends_with_what(stem) => stem.to_string(),
+            _ if ends_with_what(name) => name.to_string(),
+            _ => format!("{name} {what}"),
         };
         format!("{} {phrase} ({})", article(name), decoded.format)
     }
@@ -645,7 +627,7 @@ impl Registry {
     /// ```
     pub fn check_partial_with(&self, value: &str, options: &Options) -> Partial {
         let cleaned = Cleaned::new(value);
-        let problem = match self.best_cleaned(value, &cleaned, options, true) {
+        let none = match self.best_reading(value, &cleaned, options) {
             Ok(decoded) => {
                 return Partial {
                     state: PartialState::Valid,
@@ -655,22 +637,23 @@ impl Registry {
                     decoded: Some(decoded),
                 };
             }
-            Err(problem) => Some(problem),
+            Err(none) => none,
         };
-        let invalid = |problem| Partial {
+        // Explained only when invalid: most values typed are incomplete, not wrong.
+        let invalid = |none| Partial {
             state: PartialState::Invalid,
-            problem,
+            problem: Some(self.explain(value, &cleaned, options, none, true)),
             expected: String::new(),
             needs: 0,
             decoded: None,
         };
         let vendor = match options.vendor.as_deref().map(|v| self.vendor_index(v)) {
-            Some(None) => return invalid(problem),
+            Some(None) => return invalid(none),
             Some(Some(v)) => Some(v),
             None => None,
         };
         if cleaned.chars.len() > MAX_INPUT_CHARS {
-            return invalid(problem);
+            return invalid(none);
         }
         // Which formats could still accept it once more is typed?
         let mut next = crate::rules::pattern::CharSet::default();
@@ -712,7 +695,7 @@ impl Registry {
             }
         }
         if needs == usize::MAX {
-            return invalid(problem);
+            return invalid(none);
         }
         let len = cleaned.input_len;
         let end = cleaned.origin.last().map_or(0, |&o| o + 1);
@@ -847,22 +830,22 @@ impl Registry {
             for prefix in prefixes {
                 let n = prefix.chars().count();
                 if len > n && fits(len - n) && starts_with(&view, prefix) {
-                    self.keep_accepted(format, (&view[n..], &origin[n..]), true, &mut room, &mut out);
+                    self.keep_accepted(format, &view[n..], true, &mut room, &mut out);
                 }
             }
             if fits(len) {
-                self.keep_accepted(format, (&view, &origin), false, &mut room, &mut out);
+                self.keep_accepted(format, &view, false, &mut room, &mut out);
             }
         }
         out
     }
 
-    /// Tries `format` on a view of the value (with each character's origin), and keeps the
-    /// attempt when the format accepts it. `room` is for the scan's states.
+    /// Tries `format` on a view of the value, and keeps the attempt when the format accepts it.
+    /// `room` is for the scan's states.
     fn keep_accepted<'r>(
         &'r self,
         format: &'r CompiledFormat,
-        (view, origin): (&[char], &[usize]),
+        view: &[char],
         stripped_prefix: bool,
         room: &mut ScanRoom,
         out: &mut Vec<Attempt<'r>>,
@@ -874,7 +857,7 @@ impl Registry {
         let Some(ranges) = format.split(view) else { return };
         let decoding = format.decode(view, &ranges, &self.vendors[format.vendor].tables, true);
         if decoding.problems.is_empty() {
-            let (view, origin) = (view.to_vec(), origin.to_vec());
+            let (view, origin) = (view.to_vec(), Vec::new());
             out.push(Attempt { format, view, origin, scan, decoding: Some(decoding), stripped_prefix });
         }
     }
