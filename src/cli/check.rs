@@ -7,18 +7,22 @@
 use super::columns::{Checked, Selection, choose_columns, destinations, open_input};
 use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions, Row};
-use super::write::{Format, Output};
+use super::write::{Format, Layout, Output, Rendered};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::decode::kind_noun;
 use crate::dupes::KeyReader;
 use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span, Value};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::io;
 use std::path::PathBuf;
 
 const BATCH: usize = 8192;
+
+/// Rows checked together on one thread: enough to make handing them out cheap, few enough
+/// that both cores stay busy on a batch.
+const CHUNK: usize = 512;
 
 /// Arguments of `check`.
 #[derive(clap::Args)]
@@ -197,28 +201,40 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         ..Summary::default()
     };
     progress.pass("checking");
-    let mut row_index = 0usize;
-    // Three stages overlap: a reader thread reads the next batch, a decoder thread has the
-    // batch after it decoded on all cores, and this thread writes, in input order.
+    let checker = Checker {
+        reading: &reading,
+        columns: &columns,
+        destinations: &destinations,
+        groups: &groups.ids,
+        width,
+        fix: args.fix,
+        layout: out.layout().clone(),
+    };
+    // Three stages overlap: a reader thread reads the next batch, a checker thread has the
+    // batch after it checked and rendered on all cores, and this thread writes, in input
+    // order. Batches go back to the reader, whose strings are reused for the next rows.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(2);
-    type Batch = (Vec<Row>, Vec<Vec<Outcome>>);
-    let (to_writer, decoded) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<Row>>();
+    type Batch = (Vec<Row>, Vec<io::Result<Chunk>>);
+    let (to_writer, checked) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
     let input = std::thread::scope(|scope| -> Result<Input, Failure> {
         // Owned here, so that a write error drops it and the other stages stop.
-        let decoded = decoded;
+        let checked = checked;
         let reader = scope.spawn(move || {
             loop {
-                let batch = input.next_batch(BATCH);
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                let batch = input.next_batch_into(&mut batch, BATCH).map(|()| batch);
                 let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
                 if sender.send(batch).is_err() || done {
                     return input;
                 }
             }
         });
-        let (reading, columns, destinations) = (&reading, &columns, &destinations);
+        let checker = &checker;
         scope.spawn(move || {
+            let mut first = 0;
             for batch in batches.iter() {
-                let batch = match batch {
+                let mut batch = match batch {
                     Ok(batch) if batch.is_empty() => break,
                     Ok(batch) => batch,
                     Err(e) => {
@@ -226,37 +242,28 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                         break;
                     }
                 };
-                let results: Vec<Vec<Outcome>> = batch
-                    .par_iter()
-                    .map(|row| {
-                        let vendor = reading.vendor(row);
-                        columns
-                            .iter()
-                            .map(|c| {
-                                outcome(
-                                    registry,
-                                    row.text(c.index),
-                                    &reading.options(vendor, c),
-                                    destinations,
-                                )
-                            })
-                            .collect()
-                    })
+                let chunks: Vec<io::Result<Chunk>> = batch
+                    .par_chunks_mut(CHUNK)
+                    .enumerate()
+                    .map(|(k, rows)| checker.chunk(rows, first + k * CHUNK))
                     .collect();
+                first += batch.len();
                 // The writer has stopped (an error): stop too, and let the reader stop.
-                if to_writer.send(Ok((batch, results))).is_err() {
+                if to_writer.send(Ok((batch, chunks))).is_err() {
                     break;
                 }
             }
         });
-        for batch in decoded.iter() {
-            let (batch, results) = batch?;
-            for (row, reports) in batch.into_iter().zip(results) {
-                let group_ids = &groups.ids[row_index * columns.len()..][..columns.len()];
-                write_row(&mut out, row, &reports, group_ids, columns, width, args.fix, &mut summary)?;
-                row_index += 1;
+        for batch in checked.iter() {
+            let (rows, chunks) = batch?;
+            for chunk in chunks {
+                let mut chunk = chunk?;
+                out.write(&mut chunk.rendered)?;
+                summary.add(&chunk.tally);
             }
             progress.set(summary.rows);
+            // The reader may have finished: then the rows are not needed.
+            let _ = recycle.send(rows);
         }
         reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))
     })?;
@@ -371,89 +378,175 @@ fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[
 const FIELDS: [&str; 9] =
     ["valid", "kind", "vendor", "normalized", "date", "model", "error", "hint", "duplicate_group"];
 
-#[allow(clippy::too_many_arguments)]
-fn write_row(
-    out: &mut Output,
-    mut row: Row,
-    reports: &[Outcome],
-    group_ids: &[u64],
-    columns: &[Checked],
+/// What checking rows needs, shared by the threads that check them.
+struct Checker<'a> {
+    reading: &'a Reading<'a>,
+    columns: &'a [Checked],
+    destinations: &'a [(Kind, String)],
+    /// The duplicate group of each checked cell, row by row.
+    groups: &'a [u64],
+    /// The width rows are padded to, so the appended columns line up.
     width: usize,
     fix: bool,
-    summary: &mut Summary,
-) -> io::Result<()> {
-    summary.rows += 1;
-    if row.cells.len() < width {
-        row.cells.resize(width, String::new());
+    layout: Layout,
+}
+
+/// What a chunk of rows came to: rendered for the output, and counted.
+struct Chunk {
+    rendered: Rendered,
+    tally: Summary,
+}
+
+impl Checker<'_> {
+    /// Checks and renders `rows`, the first of which is data row `first` (0-based).
+    fn chunk(&self, rows: &mut [Row], first: usize) -> io::Result<Chunk> {
+        let mut chunk = Chunk { rendered: Rendered::default(), tally: Summary::default() };
+        let mut vendors = VendorOptions::default();
+        let mut reports = Vec::with_capacity(self.columns.len());
+        // The appended cells, their strings reused from row to row.
+        let mut extra = vec![String::new(); self.columns.len() * FIELDS.len()];
+        let registry = self.reading.registry;
+        for (i, row) in rows.iter_mut().enumerate() {
+            let options = vendors.get(self.reading, self.columns, row);
+            reports.clear();
+            reports.extend(
+                self.columns
+                    .iter()
+                    .zip(options)
+                    .map(|(c, options)| outcome(registry, row.text(c.index), options, self.destinations)),
+            );
+            let at = (first + i) * self.columns.len();
+            let group_ids = &self.groups[at..at + self.columns.len()];
+            self.annotate(row, &reports, group_ids, &mut extra, &mut chunk.tally);
+            self.layout.render(&mut chunk.rendered, row.number, &row.cells, &row.raw, &extra)?;
+        }
+        Ok(chunk)
     }
-    // Borrowed from the readings where it can be: a row is written millions of times.
-    let mut extra: Vec<Cow<str>> = Vec::with_capacity(columns.len() * FIELDS.len());
-    let (valid, invalid) = (summary.valid, summary.invalid);
-    for ((column, report), &group) in columns.iter().zip(reports).zip(group_ids) {
-        summary.cells += 1;
-        let blank = row.cells[column.index].trim().is_empty();
-        if blank {
-            // An empty cell is missing data, not a wrong value: counted, never a finding.
-            summary.blank += 1;
-            extra.extend(std::iter::repeat_n(Cow::Borrowed(""), FIELDS.len()));
-            continue;
+
+    /// Fills the appended cells of `row` from its `reports`, counting them in `tally`; with
+    /// `--fix`, valid values are replaced by their normalized form.
+    fn annotate(
+        &self,
+        row: &mut Row,
+        reports: &[Outcome],
+        group_ids: &[u64],
+        extra: &mut [String],
+        tally: &mut Summary,
+    ) {
+        tally.rows += 1;
+        if row.cells.len() < self.width {
+            row.cells.resize(self.width, String::new());
         }
-        let decoded = report.decoded();
-        if let Some(d) = decoded {
-            summary.valid += 1;
-            if !d.vendor.is_empty() {
-                count(&mut summary.by_vendor, &d.vendor);
+        extra.iter_mut().for_each(String::clear);
+        let (valid, invalid) = (tally.valid, tally.invalid);
+        let cells = self.columns.iter().zip(reports).zip(group_ids).zip(extra.chunks_mut(FIELDS.len()));
+        for (((column, report), &group), fields) in cells {
+            tally.cells += 1;
+            if row.cells[column.index].trim().is_empty() {
+                // An empty cell is missing data, not a wrong value: counted, never a finding.
+                tally.blank += 1;
+                continue;
             }
-            count(&mut summary.by_kind, d.kind.as_str());
-            if fix && row.cells[column.index] != d.normalized {
-                row.cells[column.index] = d.normalized.clone();
-                row.raw.retain(|(at, _)| *at != column.index);
-                summary.fixed += 1;
+            let decoded = report.decoded();
+            if let Some(d) = decoded {
+                tally.valid += 1;
+                if !d.vendor.is_empty() {
+                    count(&mut tally.by_vendor, &d.vendor);
+                }
+                count(&mut tally.by_kind, d.kind.as_str());
+                if self.fix && row.cells[column.index] != d.normalized {
+                    row.cells[column.index].clone_from(&d.normalized);
+                    row.raw.retain(|(at, _)| *at != column.index);
+                    tally.fixed += 1;
+                }
+            }
+            if let Outcome::Invalid { problem, .. } = report {
+                tally.invalid += 1;
+                count(&mut tally.by_reason, problem.kind().as_str());
+                if problem.kind() == ProblemKind::Placeholder {
+                    tally.placeholders += 1;
+                }
+                write_error(&mut fields[6], problem);
+                fields[7].push_str(problem.hint().unwrap_or_default());
+            }
+            // What the value is: its reading as the column's kind, or as the kind it turned out to be.
+            let shown = match report {
+                Outcome::Valid(d) => Some(d),
+                Outcome::Invalid { found, .. } => found.as_ref(),
+            };
+            let field = |keys: &[&str], into: &mut String| match keys
+                .iter()
+                .find_map(|k| decoded.and_then(|d| d.fields.get(*k)))
+            {
+                Some(Value::Text(text)) => into.push_str(text),
+                Some(other) => write!(into, "{other}").unwrap_or_default(),
+                None => {}
+            };
+            fields[0].push_str(if decoded.is_some() { "true" } else { "false" });
+            fields[1].push_str(shown.map_or("", |d| d.kind.as_str()));
+            fields[2].push_str(shown.map_or("", |d| d.vendor.as_str()));
+            fields[3].push_str(shown.map_or("", |d| d.normalized.as_str()));
+            field(&["date", "year", "year_candidates"], &mut fields[4]);
+            field(&["model_id", "model"], &mut fields[5]);
+            if group > 0 {
+                write!(fields[8], "row {group}").unwrap_or_default();
             }
         }
-        let (reason, error, hint) = match report {
-            Outcome::Valid(_) => ("", String::new(), ""),
-            Outcome::Invalid { problem, .. } => {
-                (problem.kind().as_str(), error_text(problem), problem.hint().unwrap_or_default())
+        match (tally.valid > valid, tally.invalid > invalid) {
+            (_, true) => tally.invalid_rows += 1,
+            (true, false) => tally.valid_rows += 1,
+            (false, false) => tally.blank_rows += 1,
+        }
+    }
+}
+
+/// The options of each checked column for each maker name met in a chunk of rows: a name is
+/// resolved (folded and looked up) once, not once a cell.
+#[derive(Default)]
+struct VendorOptions {
+    by_name: HashMap<String, usize>,
+    options: Vec<Vec<Options>>,
+}
+
+impl VendorOptions {
+    fn get(&mut self, reading: &Reading, columns: &[Checked], row: &Row) -> &[Options] {
+        let name = reading.vendor_column.map_or("", |i| row.text(i));
+        let i = match self.by_name.get(name) {
+            Some(&i) => i,
+            None => {
+                let vendor = reading.vendor(row);
+                self.options.push(columns.iter().map(|c| reading.options(vendor, c)).collect());
+                self.by_name.insert(name.to_string(), self.options.len() - 1);
+                self.options.len() - 1
             }
         };
-        if !reason.is_empty() {
-            summary.invalid += 1;
-            count(&mut summary.by_reason, reason);
-            if reason == "placeholder" {
-                summary.placeholders += 1;
+        &self.options[i]
+    }
+}
+
+impl Summary {
+    /// Adds the counts of `other`, a chunk's.
+    fn add(&mut self, other: &Summary) {
+        self.rows += other.rows;
+        self.cells += other.cells;
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.blank += other.blank;
+        self.valid_rows += other.valid_rows;
+        self.invalid_rows += other.invalid_rows;
+        self.blank_rows += other.blank_rows;
+        self.placeholders += other.placeholders;
+        self.fixed += other.fixed;
+        for (mine, theirs) in [
+            (&mut self.by_reason, &other.by_reason),
+            (&mut self.by_vendor, &other.by_vendor),
+            (&mut self.by_kind, &other.by_kind),
+        ] {
+            for (name, n) in theirs {
+                *mine.entry(name.clone()).or_default() += n;
             }
         }
-        // What the value is: its reading as the column's kind, or as the kind it turned out to be.
-        let shown = match report {
-            Outcome::Valid(d) => Some(d),
-            Outcome::Invalid { found, .. } => found.as_ref(),
-        };
-        let field = |keys: &[&str]| -> Cow<str> {
-            match keys.iter().find_map(|k| decoded.and_then(|d| d.fields.get(*k))) {
-                Some(Value::Text(text)) => Cow::Borrowed(text),
-                Some(other) => Cow::Owned(other.to_string()),
-                None => Cow::Borrowed(""),
-            }
-        };
-        extra.extend([
-            Cow::Borrowed(if decoded.is_some() { "true" } else { "false" }),
-            Cow::Borrowed(shown.map_or("", |d| d.kind.as_str())),
-            Cow::Borrowed(shown.map_or("", |d| d.vendor.as_str())),
-            Cow::Borrowed(shown.map_or("", |d| d.normalized.as_str())),
-            field(&["date", "year", "year_candidates"]),
-            field(&["model_id", "model"]),
-            Cow::Owned(error),
-            Cow::Borrowed(hint),
-            if group > 0 { Cow::Owned(format!("row {group}")) } else { Cow::Borrowed("") },
-        ]);
     }
-    match (summary.valid > valid, summary.invalid > invalid) {
-        (_, true) => summary.invalid_rows += 1,
-        (true, false) => summary.valid_rows += 1,
-        (false, false) => summary.blank_rows += 1,
-    }
-    out.row(row.number, &row.cells, &row.raw, &extra)
 }
 
 /// Adds one to `name`'s count, allocating its key only the first time.
@@ -467,13 +560,14 @@ fn count(counts: &mut BTreeMap<String, u64>, name: &str) {
 }
 
 /// A problem's message with the characters it is about, counted from 1 as a person would.
-fn error_text(e: &Problem) -> String {
+fn write_error(into: &mut String, e: &Problem) {
     let s = e.span();
-    match s.end - s.start {
-        0 => format!("{} (after character {})", e.message(), s.start),
-        1 => format!("{} (character {})", e.message(), s.start + 1),
-        _ => format!("{} (characters {}-{})", e.message(), s.start + 1, s.end),
-    }
+    let written = match s.end - s.start {
+        0 => write!(into, "{} (after character {})", e.message(), s.start),
+        1 => write!(into, "{} (character {})", e.message(), s.start + 1),
+        _ => write!(into, "{} (characters {}-{})", e.message(), s.start + 1, s.end),
+    };
+    written.unwrap_or_default();
 }
 
 fn print_summary(s: &Summary) {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// One row as read, with its row number as a spreadsheet shows it (1-based; a sheet whose used
 /// range starts lower starts there; blank lines count).
+#[derive(Default)]
 pub struct Row {
     pub number: u64,
     pub cells: Vec<String>,
@@ -67,9 +68,9 @@ pub struct Input {
     pub structural: usize,
     /// Field count of the header (or first row), to report ragged rows.
     width: usize,
-    /// When set, only these columns are read (the others come back empty): passes that need
-    /// one column of a wide file skip the cost of the rest.
-    only: Option<Vec<usize>>,
+    /// When set, only the columns marked here are read (the others come back empty): passes
+    /// that need one column of a wide file skip the cost of the rest.
+    only: Option<Vec<bool>>,
     /// The last row read had a line break in its last cell: if the file then ends inside
     /// quotes, that cell swallowed the rest of it.
     open_quote: Option<(u64, usize)>,
@@ -277,33 +278,57 @@ impl Input {
 
     /// Reads only `columns` from now on; the other cells come back empty.
     pub fn only_columns(&mut self, columns: &[usize]) {
-        self.only = Some(columns.to_vec());
+        let mut read = vec![false; columns.iter().max().map_or(0, |&c| c + 1)];
+        columns.iter().for_each(|&c| read[c] = true);
+        self.only = Some(read);
     }
 
     /// Up to `n` more rows; an empty batch at the end.
     pub fn next_batch(&mut self, n: usize) -> Result<Vec<Row>, String> {
-        let mut batch = Vec::with_capacity(n.min(1 << 16));
-        while batch.len() < n {
-            match self.next_row()? {
-                Some(row) => batch.push(row),
-                None => break,
-            }
-        }
+        let mut batch = Vec::new();
+        self.next_batch_into(&mut batch, n)?;
         Ok(batch)
+    }
+
+    /// Up to `n` more rows into `batch`, whose rows' buffers are reused; empty at the end.
+    pub fn next_batch_into(&mut self, batch: &mut Vec<Row>, n: usize) -> Result<(), String> {
+        let mut filled = 0;
+        while filled < n {
+            if filled == batch.len() {
+                batch.push(Row::default());
+            }
+            if !self.next_row_into(&mut batch[filled])? {
+                break;
+            }
+            filled += 1;
+        }
+        batch.truncate(filled);
+        Ok(())
     }
 
     /// The next row, or `None` at the end.
     pub fn next_row(&mut self) -> Result<Option<Row>, String> {
-        if let Some(row) = self.pending.take() {
-            return Ok(Some(row));
+        let mut row = Row::default();
+        Ok(self.next_row_into(&mut row)?.then_some(row))
+    }
+
+    /// Reads the next row into `row`, reusing its buffers (a string per cell, allocated once
+    /// for a whole file rather than once a cell); false at the end.
+    pub fn next_row_into(&mut self, row: &mut Row) -> Result<bool, String> {
+        if let Some(pending) = self.pending.take() {
+            *row = pending;
+            return Ok(true);
         }
-        let mut raw = Vec::new();
-        let (number, mut cells) = match &mut self.rows {
+        row.raw.clear();
+        let number = match &mut self.rows {
             Rows::Sheet(rows) => match rows.next() {
-                Some(cells) => (self.next_number, cells),
+                Some(cells) => {
+                    row.cells = cells;
+                    self.next_number
+                }
                 None => {
                     self.finish();
-                    return Ok(None);
+                    return Ok(false);
                 }
             },
             Rows::Csv(csv) => {
@@ -313,9 +338,12 @@ impl Input {
                 let next = csv
                     .next_record(&mut record, self.rows_read == 0)
                     .map_err(|e| format!("{}: row {number}: {e}", self.name))?;
-                let row = match next {
+                let number = match next {
                     Record::End => None,
-                    Record::Blank => Some((number, Vec::new())),
+                    Record::Blank => {
+                        row.cells.clear();
+                        Some(number)
+                    }
                     Record::Fields { skipped } => {
                         // Blank lines before the first row are not rows, but they are lines.
                         let number = number + skipped;
@@ -324,19 +352,22 @@ impl Input {
                             .next_back()
                             .filter(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'))
                             .map(|_| (number, record.len() - 1));
-                        Some((number, self.cells(number, &record, &mut raw)))
+                        self.cells(number, &record, row);
+                        Some(number)
                     }
                 };
                 self.record = record;
-                match row {
-                    Some(row) => row,
+                match number {
+                    Some(number) => number,
                     None => {
                         self.finish();
-                        return Ok(None);
+                        return Ok(false);
                     }
                 }
             }
         };
+        row.number = number;
+        let cells = &mut row.cells;
         let first = self.rows_read == 0;
         if first {
             self.first_number = number;
@@ -369,22 +400,19 @@ impl Input {
                 }
             }
         }
-        Ok(Some(Row { number, cells, raw }))
+        Ok(true)
     }
 
-    /// The text of a CSV record's cells, with a warning for each cell that looks broken; the
-    /// bytes of cells that are not UTF-8 go to `raw`.
-    fn cells(
-        &mut self,
-        number: u64,
-        record: &csv::ByteRecord,
-        raw: &mut Vec<(usize, Vec<u8>)>,
-    ) -> Vec<String> {
-        let mut cells = Vec::with_capacity(record.len());
-        for (i, field) in record.iter().enumerate() {
-            if self.only.as_ref().is_some_and(|only| !only.contains(&i)) {
-                // A column nobody reads: kept in place, empty, at no allocation.
-                cells.push(String::new());
+    /// The text of a CSV record's cells into `row` (its strings reused), with a warning for
+    /// each cell that looks broken; the bytes of cells that are not UTF-8 go to `row.raw`.
+    fn cells(&mut self, number: u64, record: &csv::ByteRecord, row: &mut Row) {
+        let cells = &mut row.cells;
+        cells.truncate(record.len());
+        cells.resize_with(record.len(), String::new);
+        for (i, (field, cell)) in record.iter().zip(cells.iter_mut()).enumerate() {
+            cell.clear();
+            if self.only.as_ref().is_some_and(|only| !only.get(i).copied().unwrap_or(false)) {
+                // A column nobody reads: kept in place, empty.
                 continue;
             }
             if field.len() > LONG_CELL_BYTES {
@@ -406,7 +434,7 @@ impl Input {
                 });
             }
             match std::str::from_utf8(field) {
-                Ok(s) => cells.push(s.to_string()),
+                Ok(s) => cell.push_str(s),
                 Err(_) => {
                     self.warnings.push(Warning {
                         row: number,
@@ -415,12 +443,11 @@ impl Input {
                                   unchanged"
                             .into(),
                     });
-                    cells.push(String::from_utf8_lossy(field).into_owned());
-                    raw.push((i, field.to_vec()));
+                    cell.push_str(&String::from_utf8_lossy(field));
+                    row.raw.push((i, field.to_vec()));
                 }
             }
         }
-        cells
     }
 
     /// Notes what the end of the file shows: a quote never closed, or no data rows at all.

@@ -1,6 +1,5 @@
 //! Writing annotated rows: CSV, XLSX or NDJSON, with cells made safe to open in a spreadsheet.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -26,18 +25,13 @@ impl Format {
 }
 
 enum Sink {
-    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    /// CSV or NDJSON: rows are rendered to bytes (on any thread) and written as they are.
+    Bytes(Box<dyn Write>),
     Xlsx {
         workbook: Box<rust_xlsxwriter::Workbook>,
         path: PathBuf,
         row: u32,
         header: Vec<String>,
-    },
-    /// `keys` are JSON-encoded already.
-    Ndjson {
-        out: Box<dyn Write>,
-        keys: Vec<String>,
-        booleans: Vec<bool>,
     },
     Nothing,
 }
@@ -51,17 +45,31 @@ const XLSX_CELL_CHARS: usize = 32_767;
 /// Where annotated rows go.
 pub struct Output {
     sink: Sink,
+    layout: Layout,
+}
+
+/// How rows are laid out in the output: what the threads that render rows share.
+#[derive(Clone)]
+pub struct Layout {
+    format: Option<Format>,
+    /// The NDJSON key of each column, JSON-encoded already.
+    keys: Vec<String>,
+    /// Which columns NDJSON writes as booleans.
+    booleans: Vec<bool>,
+}
+
+/// Rows rendered for the output, in order: the bytes of CSV or NDJSON rows, or the cells of
+/// XLSX rows (written by one thread, as the workbook is one).
+#[derive(Default)]
+pub struct Rendered {
+    bytes: Vec<u8>,
+    rows: Vec<(u64, Vec<String>)>,
 }
 
 /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return at
 /// the start) gets a leading apostrophe, as OWASP recommends for CSV injection.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
     if runs_as_formula(cell.as_bytes()) { format!("'{cell}").into() } else { cell.into() }
-}
-
-/// [`neutralize`] for a cell's bytes as read (not UTF-8).
-fn neutralize_bytes(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    if runs_as_formula(cell) { [b"'", cell].concat().into() } else { cell.into() }
 }
 
 fn runs_as_formula(cell: &[u8]) -> bool {
@@ -71,115 +79,150 @@ fn runs_as_formula(cell: &[u8]) -> bool {
 impl Output {
     /// Opens `path` (stdout for `None` or `-`); `discard` writes nothing (summary-only runs).
     pub fn create(path: Option<&Path>, format: Format, discard: bool) -> Result<Output, String> {
+        let layout = Layout { format: (!discard).then_some(format), keys: Vec::new(), booleans: Vec::new() };
         if discard {
-            return Ok(Output { sink: Sink::Nothing });
+            return Ok(Output { sink: Sink::Nothing, layout });
         }
         let path = path.filter(|p| *p != Path::new("-"));
-        let open = || -> Result<Box<dyn Write>, String> {
-            Ok(match path {
-                Some(p) => Box::new(BufWriter::with_capacity(
-                    1 << 16,
-                    File::create(p).map_err(|e| format!("{}: {e}", p.display()))?,
-                )),
-                None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
-            })
-        };
-        let sink = match format {
-            Format::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().flexible(true).from_writer(open()?))),
-            Format::Ndjson => Sink::Ndjson { out: open()?, keys: Vec::new(), booleans: Vec::new() },
-            Format::Xlsx => {
-                let Some(path) = path else {
-                    return Err("XLSX output needs a file: add --output FILE.xlsx".into());
-                };
+        let sink = match (format, path) {
+            (Format::Xlsx, None) => return Err("XLSX output needs a file: add --output FILE.xlsx".into()),
+            (Format::Xlsx, Some(path)) => {
                 let mut workbook = Box::new(rust_xlsxwriter::Workbook::new());
                 let _ = workbook.add_worksheet_with_constant_memory();
                 Sink::Xlsx { workbook, path: path.to_path_buf(), row: 0, header: Vec::new() }
             }
+            (_, Some(p)) => Sink::Bytes(Box::new(BufWriter::with_capacity(
+                1 << 16,
+                File::create(p).map_err(|e| format!("{}: {e}", p.display()))?,
+            ))),
+            (_, None) => Sink::Bytes(Box::new(BufWriter::with_capacity(1 << 16, io::stdout()))),
         };
-        Ok(Output { sink })
+        Ok(Output { sink, layout })
     }
 
     /// Names the columns: `header` is written as the first row when `write` is set (a file
     /// read with a header). In NDJSON the names are the keys, made unique; columns listed in
     /// `booleans` hold `true`/`false` (or nothing) and are written as JSON booleans (or null).
     pub fn header(&mut self, header: &[String], booleans: &[usize], write: bool) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Ndjson { keys, booleans: flags, .. } => {
-                // Encoded once, not once a cell.
-                *keys = unique_keys(header)
-                    .iter()
-                    .map(|k| serde_json::Value::from(k.as_str()).to_string())
-                    .collect();
-                *flags = (0..header.len()).map(|i| booleans.contains(&i)).collect();
-                Ok(())
-            }
-            Sink::Xlsx { header: names, .. } => {
-                // Kept to name the column of a cell too long for XLSX.
-                *names = header.to_vec();
-                if write { self.cells(0, header.iter().map(String::as_str)) } else { Ok(()) }
-            }
-            _ if write => self.cells(0, header.iter().map(String::as_str)),
-            _ => Ok(()),
+        if self.layout.format == Some(Format::Ndjson) {
+            // Encoded once, not once a cell.
+            self.layout.keys =
+                unique_keys(header).iter().map(|k| serde_json::Value::from(k.as_str()).to_string()).collect();
+            self.layout.booleans = (0..header.len()).map(|i| booleans.contains(&i)).collect();
+            return Ok(());
         }
+        if let Sink::Xlsx { header: names, .. } = &mut self.sink {
+            // Kept to name the column of a cell too long for XLSX.
+            *names = header.to_vec();
+        }
+        if write {
+            let mut rendered = Rendered::default();
+            self.layout.render(&mut rendered, 0, header, &[], &[])?;
+            self.write(&mut rendered)?;
+        }
+        Ok(())
     }
 
-    /// Writes one row: its own cells, then the appended ones. CSV gets the bytes in `raw` (the
-    /// cells that were not UTF-8, by column) in place of those cells' text.
-    pub fn row(
-        &mut self,
-        number: u64,
-        cells: &[String],
-        raw: &[(usize, Vec<u8>)],
-        extra: &[Cow<str>],
-    ) -> io::Result<()> {
-        let all = || cells.iter().map(String::as_str).chain(extra.iter().map(|c| c.as_ref()));
-        match &mut self.sink {
-            Sink::Ndjson { out, keys, booleans } => write_object(out, number, all(), keys, booleans),
-            Sink::Csv(w) if !raw.is_empty() => {
-                let text = all().map(|c| neutralize_bytes(c.as_bytes()));
-                let record: Vec<std::borrow::Cow<[u8]>> = text
-                    .enumerate()
-                    .map(|(i, cell)| match raw.iter().find(|(at, _)| *at == i) {
-                        Some((_, bytes)) => neutralize_bytes(bytes),
-                        None => cell,
-                    })
-                    .collect();
-                w.write_record(&record).map_err(csv_io)
-            }
-            _ => self.cells(number, all()),
-        }
+    /// The layout rows are rendered in, for [`Layout::render`].
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
-    /// Writes one row of cells; `number` is the input row's (0 for the header).
-    fn cells<'a>(&mut self, number: u64, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    /// Writes rendered rows, emptying `rendered` for reuse.
+    pub fn write(&mut self, rendered: &mut Rendered) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Csv(w) => w
-                .write_record(cells.map(neutralize).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
-                .map_err(csv_io),
+            Sink::Bytes(out) => out.write_all(&rendered.bytes)?,
             Sink::Xlsx { workbook, row, path, header } => {
-                // Written as strings, never formulas; neutralized for apps that re-evaluate.
-                let cells: Vec<_> = cells.map(neutralize).collect();
-                check_xlsx_limits(path, header, number, *row, &cells)?;
                 let sheet = workbook.worksheet_from_index(0).map_err(io::Error::other)?;
-                for (col, cell) in cells.into_iter().enumerate() {
-                    sheet.write_string(*row, col as u16, cell).map_err(io::Error::other)?;
+                for (number, cells) in &rendered.rows {
+                    check_xlsx_limits(path, header, *number, *row, cells)?;
+                    for (col, cell) in cells.iter().enumerate() {
+                        // Written as strings, never formulas.
+                        sheet.write_string(*row, col as u16, cell).map_err(io::Error::other)?;
+                    }
+                    *row += 1;
                 }
-                *row += 1;
-                Ok(())
             }
-            Sink::Ndjson { .. } | Sink::Nothing => Ok(()),
+            Sink::Nothing => {}
         }
+        rendered.bytes.clear();
+        rendered.rows.clear();
+        Ok(())
     }
 
     /// Flushes and closes the output.
     pub fn finish(self) -> io::Result<()> {
         match self.sink {
-            Sink::Csv(mut w) => w.flush(),
-            Sink::Ndjson { mut out, .. } => out.flush(),
+            Sink::Bytes(mut out) => out.flush(),
             Sink::Xlsx { mut workbook, path, .. } => workbook.save(&path).map_err(io::Error::other),
             Sink::Nothing => Ok(()),
         }
     }
+}
+
+impl Layout {
+    /// Renders one row into `rendered`: its own cells, then the appended ones; `number` is the
+    /// input row's (0 for the header). CSV gets the bytes in `raw` (the cells that were not
+    /// UTF-8, by column) in place of those cells' text. Cells are neutralized against formula
+    /// injection in CSV and XLSX (which apps may re-evaluate), not in NDJSON.
+    pub fn render(
+        &self,
+        rendered: &mut Rendered,
+        number: u64,
+        cells: &[String],
+        raw: &[(usize, Vec<u8>)],
+        extra: &[String],
+    ) -> io::Result<()> {
+        let all = || cells.iter().chain(extra).map(String::as_str);
+        match self.format {
+            Some(Format::Csv) => {
+                let fields = all().enumerate().map(|(i, cell)| match raw.iter().find(|(at, _)| *at == i) {
+                    Some((_, bytes)) => bytes.as_slice(),
+                    None => cell.as_bytes(),
+                });
+                csv_record(&mut rendered.bytes, fields);
+            }
+            Some(Format::Ndjson) => {
+                write_object(&mut rendered.bytes, number, all(), &self.keys, &self.booleans)?
+            }
+            Some(Format::Xlsx) => {
+                rendered.rows.push((number, all().map(|c| neutralize(c).into_owned()).collect()))
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// Appends one record to `out` as the csv crate writes it with its default settings: fields
+/// neutralized, separated by commas, quoted (quotes doubled) only when they hold a comma, a
+/// quote or a line break, a lone empty field as `""`, and a `\n` at the end.
+fn csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
+    let start = out.len();
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let apostrophe: &[u8] = if runs_as_formula(field) { b"'" } else { b"" };
+        if field.iter().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+            out.push(b'"');
+            out.extend_from_slice(apostrophe);
+            for part in field.split_inclusive(|&b| b == b'"') {
+                out.extend_from_slice(part);
+                if part.ends_with(b"\"") {
+                    out.push(b'"');
+                }
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(apostrophe);
+            out.extend_from_slice(field);
+        }
+    }
+    if out.len() == start {
+        out.extend_from_slice(b"\"\"");
+    }
+    out.push(b'\n');
 }
 
 /// The NDJSON key of each column: its header name (`column N` when it has none), with ` (2)`,
@@ -228,7 +271,7 @@ fn check_xlsx_limits(
     header: &[String],
     number: u64,
     row: u32,
-    cells: &[Cow<'_, str>],
+    cells: &[String],
 ) -> io::Result<()> {
     let refuse = |what: String| {
         let place = match number {
@@ -260,13 +303,6 @@ fn check_xlsx_limits(
     Ok(())
 }
 
-fn csv_io(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,7 +311,28 @@ mod tests {
     fn cells_that_would_run_as_formulas_get_an_apostrophe() {
         assert_eq!(neutralize("=1+1"), "'=1+1");
         assert_eq!(neutralize("C02TJ0Q7GVC8"), "C02TJ0Q7GVC8");
-        assert_eq!(&*neutralize_bytes(b"@Jos\xE9"), b"'@Jos\xE9");
-        assert_eq!(&*neutralize_bytes(b"Jos\xE9"), b"Jos\xE9");
+        let mut bytes = Vec::new();
+        csv_record(&mut bytes, [&b"@Jos\xE9"[..], b"Jos\xE9"].into_iter());
+        assert_eq!(bytes, b"'@Jos\xE9,Jos\xE9\n");
+    }
+
+    #[test]
+    fn records_are_written_as_the_csv_crate_writes_them() {
+        let records: &[&[&str]] = &[
+            &["a", "b"],
+            &[""],
+            &["", ""],
+            &[],
+            &["a,b", "say \"hi\"", "two\nlines", "cr\rhere", "\"\""],
+            &["=1+1", "-x,y", "@", "\tab", "+\"q\"", "é"],
+        ];
+        for fields in records {
+            let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(vec![]);
+            writer.write_record(fields.iter().map(|f| neutralize(f).into_owned())).unwrap();
+            let expected = writer.into_inner().unwrap();
+            let mut written = Vec::new();
+            csv_record(&mut written, fields.iter().map(|f| f.as_bytes()));
+            assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{fields:?}");
+        }
     }
 }
