@@ -616,14 +616,21 @@ fn duplicate_groups(
     let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
     input.only_columns(&read);
     let keys_of = KeyReader::new(reading.registry);
-    let mut seen = Seen { first: vec![HashMap::new(); columns.len()], keys: Vec::new() };
+    // The identity-key hash of every checked cell, row by row, column by column.
+    let mut keys: Vec<u64> = Vec::new();
     let mut prefixed = Vec::new();
-    let (mut width, mut read_rows) = (0, 0);
+    let (mut width, mut first_row) = (0, None);
+    let mut batch = Vec::new();
     loop {
-        let batch = input.next_batch(BATCH)?;
+        input.next_batch_into(&mut batch, BATCH)?;
         if batch.is_empty() {
             break;
         }
+        // Rows are numbered one after another from the first: a cell's row follows from its place.
+        let first = *first_row.get_or_insert(batch[0].number);
+        debug_assert!(
+            batch.iter().zip(keys.len() / columns.len()..).all(|(r, i)| r.number == first + i as u64)
+        );
         width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
         let hashed: Vec<(u64, Option<Prefixed>)> = batch
             .par_chunks(1024)
@@ -637,7 +644,6 @@ fn duplicate_groups(
                         keys_of.plain_key_into(row.text(column.index), options, &mut key);
                         let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
                             cell: 0,
-                            row: 0,
                             key: key.clone(),
                             vendor: reading.vendor(row),
                         });
@@ -646,58 +652,62 @@ fn duplicate_groups(
                     .collect::<Vec<_>>()
             })
             .collect();
-        read_rows += batch.len() as u64;
-        progress.set(read_rows);
-        for (i, (key, prefix)) in hashed.into_iter().enumerate() {
-            let row = batch[i / columns.len()].number;
+        progress.set((keys.len() / columns.len() + batch.len()) as u64);
+        for (key, prefix) in hashed {
             if let Some(cell) = prefix {
-                prefixed.push(Prefixed { cell: seen.keys.len(), row, ..cell });
+                prefixed.push(Prefixed { cell: keys.len(), ..cell });
             }
-            seen.add(i % columns.len(), key, row);
+            keys.push(key);
         }
     }
+    let n = columns.len();
+    let mut sorted = sorted_cells(&keys, n);
+    let mut rekeyed = false;
     for cell in prefixed {
-        let column = &columns[cell.cell % columns.len()];
-        cell.rekey(&mut seen, &keys_of, &reading.options(cell.vendor, column));
-    }
-    let mut ids = Vec::with_capacity(seen.keys.len());
-    let (mut groups, mut rows) = (0, 0);
-    for (i, key) in seen.keys.iter().enumerate() {
-        match seen.first[i % columns.len()].get(key) {
-            Some(&(first, n)) if *key != 0 && n > 1 => {
-                ids.push(first);
-                rows += 1;
-            }
-            _ => ids.push(0),
+        let column = cell.cell % n;
+        let known = |rest: &str| {
+            let key = column_key(identity_hash(rest), column);
+            sorted.binary_search_by_key(&key, |&(k, _)| k).is_ok()
+        };
+        let options = reading.options(cell.vendor, &columns[column]);
+        if let Some(key) = keys_of.rekeyed(&cell.key, &options, known).map(|k| identity_hash(&k)) {
+            rekeyed |= key != keys[cell.cell];
+            keys[cell.cell] = key;
         }
     }
-    for first in &seen.first {
-        groups += first.values().filter(|(_, n)| *n > 1).count() as u64;
+    if rekeyed {
+        sorted = sorted_cells(&keys, n);
+    }
+    let row_of = |cell: u32| first_row.unwrap_or(0) + (cell as usize / n) as u64;
+    let mut ids = vec![0; keys.len()];
+    let (mut groups, mut rows) = (0, 0);
+    for run in sorted.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        groups += 1;
+        rows += run.len() as u64;
+        // Cells sort by their place after their key: the first is the group's first row.
+        let first = row_of(run[0].1);
+        run.iter().for_each(|&(_, cell)| ids[cell as usize] = first);
     }
     Ok(Groups { ids, groups, rows, width })
 }
 
-/// The identity-key hash of every checked cell (row by row, column by column) and, per
-/// column, the first row and the count of each hash.
-struct Seen {
-    first: Vec<HashMap<u64, (u64, u32)>>,
-    keys: Vec<u64>,
+/// The non-empty cells of `keys` (`columns` a row) by their key in their column, then by place:
+/// cells of one key in one column sit together, the first first. Sorting costs less than a hash
+/// table of a few million cells, whose every lookup is a cache miss.
+fn sorted_cells(keys: &[u64], columns: usize) -> Vec<(u64, u32)> {
+    let mut sorted: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .filter(|&(_, &key)| key != 0)
+        .map(|(cell, &key)| (column_key(key, cell % columns), cell as u32))
+        .collect();
+    sorted.par_sort_unstable();
+    sorted
 }
 
-impl Seen {
-    /// The next cell, of `column` in `row`.
-    fn add(&mut self, column: usize, key: u64, row: u64) {
-        self.count(column, key, row);
-        self.keys.push(key);
-    }
-
-    fn count(&mut self, column: usize, key: u64, row: u64) {
-        if key != 0 {
-            let entry = self.first[column].entry(key).or_insert((row, 0));
-            entry.0 = entry.0.min(row);
-            entry.1 += 1;
-        }
-    }
+/// A cell's key made distinct per column: equal values in two columns are not duplicates.
+fn column_key(key: u64, column: usize) -> u64 {
+    key ^ (column as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// A cell whose key starts with a scanner prefix: decoded after the first pass, and only
@@ -705,29 +715,8 @@ impl Seen {
 /// with an `S` by chance would cost more than the rest of the pass.
 struct Prefixed<'a> {
     cell: usize,
-    row: u64,
     key: String,
     vendor: Option<&'a str>,
-}
-
-impl Prefixed<'_> {
-    /// Moves the cell to the key of its normalized form, when another cell has that key.
-    fn rekey(&self, seen: &mut Seen, keys_of: &KeyReader, options: &Options) {
-        let column = self.cell % seen.first.len();
-        let known = |rest: &str| seen.first[column].contains_key(&identity_hash(rest));
-        let Some(decoded) = keys_of.rekeyed(&self.key, options, known).map(|k| identity_hash(&k)) else {
-            return;
-        };
-        let old = seen.keys[self.cell];
-        if decoded == old {
-            return;
-        }
-        if let Some(entry) = seen.first[column].get_mut(&old) {
-            entry.1 -= 1;
-        }
-        seen.count(column, decoded, self.row);
-        seen.keys[self.cell] = decoded;
-    }
 }
 
 /// A 64-bit FNV-1a hash of an identity key; 0 for an empty one.
