@@ -701,9 +701,37 @@ fn sorted_cells(keys: &[u64], columns: usize) -> Vec<(u64, u32)> {
         .filter(|&(_, &key)| key != 0)
         .map(|(cell, &key)| (column_key(key, cell % columns), cell as u32))
         .collect();
-    sorted.par_sort_unstable();
+    // A radix sort by the top bits, in passes of RADIX_BITS from the lowest: it keeps the
+    // order of place among equal bits. Keys that share those bits and differ below are rare
+    // (a few hundred in millions) and sorted after.
+    let mut spare = vec![(0, 0); sorted.len()];
+    for pass in 0..RADIX_PASSES {
+        let shift = 64 - RADIX_BITS * (RADIX_PASSES - pass);
+        let digit = |key: u64| (key >> shift) as usize & ((1 << RADIX_BITS) - 1);
+        let mut starts = vec![0usize; 1 << RADIX_BITS];
+        sorted.iter().for_each(|&(key, _)| starts[digit(key)] += 1);
+        let mut at = 0;
+        for start in &mut starts {
+            (*start, at) = (at, at + *start);
+        }
+        for &(key, cell) in &sorted {
+            let d = digit(key);
+            spare[starts[d]] = (key, cell);
+            starts[d] += 1;
+        }
+        std::mem::swap(&mut sorted, &mut spare);
+    }
+    let top = |key: u64| key >> (64 - RADIX_BITS * RADIX_PASSES);
+    for run in sorted.chunk_by_mut(|a, b| top(a.0) == top(b.0)).filter(|run| run.len() > 1) {
+        run.sort_unstable();
+    }
     sorted
 }
+
+/// The radix sort of [`sorted_cells`]: 2,048 counts fit the fastest cache; three passes sort
+/// by the top 33 bits.
+const RADIX_BITS: u32 = 11;
+const RADIX_PASSES: u32 = 3;
 
 /// A cell's key made distinct per column: equal values in two columns are not duplicates.
 fn column_key(key: u64, column: usize) -> u64 {
