@@ -175,6 +175,7 @@ impl Layout {
     ) -> io::Result<()> {
         let all = || cells.iter().chain(extra).map(String::as_str);
         match self.format {
+            Some(Format::Csv) if raw.is_empty() => csv_record(&mut rendered.bytes, all().map(str::as_bytes)),
             Some(Format::Csv) => {
                 let fields = all().enumerate().map(|(i, cell)| match raw.iter().find(|(at, _)| *at == i) {
                     Some((_, bytes)) => bytes.as_slice(),
@@ -194,6 +195,16 @@ impl Layout {
     }
 }
 
+/// The bytes that make a CSV field quoted: comma, quote, carriage return, line feed.
+const QUOTED: [bool; 256] = {
+    let mut quoted = [false; 256];
+    quoted[b',' as usize] = true;
+    quoted[b'"' as usize] = true;
+    quoted[b'\r' as usize] = true;
+    quoted[b'\n' as usize] = true;
+    quoted
+};
+
 /// Appends one record to `out` as the csv crate writes it with its default settings: fields
 /// neutralized, separated by commas, quoted (quotes doubled) only when they hold a comma, a
 /// quote or a line break, a lone empty field as `""`, and a `\n` at the end.
@@ -204,7 +215,7 @@ fn csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
             out.push(b',');
         }
         let apostrophe: &[u8] = if runs_as_formula(field) { b"'" } else { b"" };
-        if field.iter().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        if field.iter().any(|&b| QUOTED[usize::from(b)]) {
             out.push(b'"');
             out.extend_from_slice(apostrophe);
             for part in field.split_inclusive(|&b| b == b'"') {
