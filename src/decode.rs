@@ -392,9 +392,19 @@ impl Registry {
     /// The best reading of `value`, or what is wrong with it: [`Registry::decode`] without the
     /// other candidates, for bulk work.
     pub fn best(&self, value: &str, options: &Options) -> Result<Decoded, Problem> {
+        self.best_or_other(value, options).map_err(|(problem, _)| problem)
+    }
+
+    /// [`Registry::best`], with what the value is when it is refused as the wrong kind (a MAC
+    /// address asked for as a serial): bulk checks show it, and need not decode it again.
+    pub(crate) fn best_or_other(
+        &self,
+        value: &str,
+        options: &Options,
+    ) -> Result<Decoded, (Problem, Option<Box<Decoded>>)> {
         let cleaned = Cleaned::new(value);
         self.best_reading(value, &cleaned, options)
-            .map_err(|none| self.explain(value, &cleaned, options, none, false))
+            .map_err(|none| self.explain_with_other(value, &cleaned, options, none, false))
     }
 
     /// The best reading, when there is one; nothing is explained otherwise. For hints that only
@@ -496,8 +506,21 @@ impl Registry {
         none: NoReading,
         typing: bool,
     ) -> Problem {
+        self.explain_with_other(value, cleaned, options, none, typing).0
+    }
+
+    /// [`Registry::explain`], with the reading of another kind that made the problem a wrong
+    /// kind, when it is one.
+    fn explain_with_other(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+        none: NoReading,
+        typing: bool,
+    ) -> (Problem, Option<Box<Decoded>>) {
         let (vendor, standard_problem) = match none {
-            NoReading::Refused(problem) => return problem,
+            NoReading::Refused(problem) => return (problem, None),
             NoReading::Unfit { vendor, standard_problem } => (vendor, standard_problem),
         };
         let standard_kind = options.kind.is_some_and(Kind::is_standard);
@@ -526,18 +549,24 @@ impl Registry {
     /// For a value refused because a kind was asked for: when it is valid as another kind, the
     /// problem says what it is ("a MAC address, not a serial"). Between two standard kinds the
     /// parser's own problem stays ("16 digits is an imeisv, not an imei").
-    fn wrong_kind(&self, value: &str, options: &Options, cleaned: &Cleaned, problem: Problem) -> Problem {
-        let Some(wanted) = options.kind else { return problem };
+    fn wrong_kind(
+        &self,
+        value: &str,
+        options: &Options,
+        cleaned: &Cleaned,
+        problem: Problem,
+    ) -> (Problem, Option<Box<Decoded>>) {
+        let Some(wanted) = options.kind else { return (problem, None) };
         if problem.kind() == ProblemKind::Placeholder {
-            return problem;
+            return (problem, None);
         }
         let Some(other) = self.reading(value, cleaned, &Options { kind: None, ..options.clone() }) else {
-            return problem;
+            return (problem, None);
         };
         if wanted.is_standard() && other.kind.is_standard() {
-            return problem;
+            return (problem, None);
         }
-        Problem::new(
+        let problem = Problem::new(
             ProblemKind::WrongKind,
             Span::new(0, cleaned.input_len),
             format!("{}, not {}", self.describe(&other), kind_noun(wanted)),
@@ -546,7 +575,8 @@ impl Registry {
             "enter the {} here, or ask for kind {} to read this value",
             kind_noun(wanted).split_once(' ').map_or("value", |(_, noun)| noun),
             other.kind.as_str()
-        ))
+        ));
+        (problem, Some(Box::new(other)))
     }
 
     /// For a value that is not a serial of the named vendor: what else it is (a MAC pasted into

@@ -333,16 +333,16 @@ const WRONG_KIND_CONFIDENCE: f64 = 0.5;
 /// Checks `value` as `options` say. A value of another kind gets the column it belongs in as
 /// its hint ("move it to the 'MAC Address' column").
 fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[(Kind, String)]) -> Outcome {
-    let problem = match registry.best(value, options) {
+    let (problem, other) = match registry.best_or_other(value, options) {
         Ok(decoded) => return Outcome::Valid(decoded),
-        Err(problem) => problem,
+        Err(refused) => refused,
     };
     let Some(wanted) = options.kind.filter(|_| !value.trim().is_empty()) else {
         return Outcome::Invalid { problem, found: None };
     };
     let found = if problem.kind() == ProblemKind::WrongKind {
         // What the library found the value to be, for the appended columns and the hint.
-        registry.best(value, &Options { kind: None, ..options.clone() }).ok()
+        other.map(|other| *other)
     } else if options.vendor.is_some() && !wanted.is_standard() {
         // With a vendor named only its formats are tried: a MAC address or an IMEI pasted
         // into a row of that vendor is one all the same. Only the standard parsers are asked,
