@@ -383,7 +383,7 @@ impl Registry {
             }
             Err(none) => {
                 report.normalized = cleaned.upper();
-                report.errors.push(self.explain(value, &cleaned, options, none, false));
+                report.errors.push(self.explain(value, &cleaned, options, none, false).0);
             }
         }
         report
@@ -404,7 +404,7 @@ impl Registry {
     ) -> Result<Decoded, (Problem, Option<Box<Decoded>>)> {
         let cleaned = Cleaned::new(value);
         self.best_reading(value, &cleaned, options)
-            .map_err(|none| self.explain_with_other(value, &cleaned, options, none, false))
+            .map_err(|none| self.explain(value, &cleaned, options, none, false))
     }
 
     /// The best reading, when there is one; nothing is explained otherwise. For hints that only
@@ -494,24 +494,12 @@ impl Registry {
         }
     }
 
-    /// The problem to report for a value with no reading.
+    /// The problem to report for a value with no reading, and the reading of another kind
+    /// that makes it a wrong kind, when it is one.
     ///
     /// `typing` says the value may be a prefix still being typed: the problem then comes from
     /// the format the value best starts, not the one it best completes.
     fn explain(
-        &self,
-        value: &str,
-        cleaned: &Cleaned,
-        options: &Options,
-        none: NoReading,
-        typing: bool,
-    ) -> Problem {
-        self.explain_with_other(value, cleaned, options, none, typing).0
-    }
-
-    /// [`Registry::explain`], with the reading of another kind that made the problem a wrong
-    /// kind, when it is one.
-    fn explain_with_other(
         &self,
         value: &str,
         cleaned: &Cleaned,
@@ -672,7 +660,7 @@ impl Registry {
         // Explained only when invalid: most values typed are incomplete, not wrong.
         let invalid = |none| Partial {
             state: PartialState::Invalid,
-            problem: Some(self.explain(value, &cleaned, options, none, true)),
+            problem: Some(self.explain(value, &cleaned, options, none, true).0),
             expected: String::new(),
             needs: 0,
             decoded: None,
