@@ -61,8 +61,17 @@ fn first_row_is_data(
 
 /// Whether `header` is a column name serialkit knows (Serial Number, MAC, Manufacturer, Model …).
 fn is_header_name(header: &str) -> bool {
-    let h = header.trim().to_lowercase();
-    header_kind(&h).is_some() || VENDOR_HEADERS.contains(&h.as_str()) || MODEL_HEADERS.contains(&h.as_str())
+    header_kind(header).is_some() || is_one_of(header, VENDOR_HEADERS) || is_one_of(header, MODEL_HEADERS)
+}
+
+/// Whether `header` is one of `names` (lower case), whatever its case and surrounding spaces.
+fn is_one_of(header: &str, names: &[&str]) -> bool {
+    names.contains(&header.trim().to_lowercase().as_str())
+}
+
+/// The file's column names, for messages that list them.
+fn column_list(input: &Input) -> String {
+    (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
 }
 
 /// Readings less sure than this do not make a column one of identifiers.
@@ -103,10 +112,7 @@ pub(super) fn choose_columns(
     let mut vendor_column = sel.vendor_column.map(find).transpose()?;
     if vendor_column.is_none() && sel.vendor.is_none() && input.has_header {
         // A manufacturer column picks each row's vendor rules, as --vendor-column would.
-        vendor_column = input.header.iter().position(|h| {
-            let h = h.trim().to_lowercase();
-            VENDOR_HEADERS.contains(&h.as_str())
-        });
+        vendor_column = input.header.iter().position(|h| is_one_of(h, VENDOR_HEADERS));
         if let (Some(i), false) = (vendor_column, sel.quiet) {
             eprintln!(
                 "serialkit: vendors from column '{}' (use --vendor or --vendor-column to change)",
@@ -174,7 +180,7 @@ pub(super) fn choose_columns(
         return Err(Failure::Usage(format!(
             "{}: cannot tell which column holds serials; name it with --column (columns: {})",
             input.name,
-            (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
+            column_list(input)
         )));
     }
     Ok((list, vendor_column))
@@ -198,11 +204,7 @@ fn find_column(input: &Input, name: &str, located: &Located, options: &ReadOptio
             let plural = if count == 1 { "" } else { "s" };
             Err(format!("{}: no column {n}; the file has {count} column{plural}", input.name))
         }
-        _ => Err(format!(
-            "{}: no column '{name}'; columns: {}",
-            input.name,
-            (0..input.header.len()).map(|i| input.column_name(i)).collect::<Vec<_>>().join(", ")
-        )),
+        _ => Err(format!("{}: no column '{name}'; columns: {}", input.name, column_list(input))),
     }
 }
 
@@ -270,13 +272,9 @@ pub(super) fn destinations(input: &Input) -> Vec<(Kind, String)> {
     if !input.has_header {
         return Vec::new();
     }
-    let model = |h: &str| {
-        let h = h.trim().to_lowercase();
-        MODEL_HEADERS.contains(&h.as_str())
-    };
     let mut list: Vec<(Kind, String)> = Vec::new();
     for (i, header) in input.header.iter().enumerate() {
-        let kind = header_kind(header).or_else(|| model(header).then_some(Kind::Model));
+        let kind = header_kind(header).or_else(|| is_one_of(header, MODEL_HEADERS).then_some(Kind::Model));
         if let Some(kind) = kind.filter(|k| list.iter().all(|(other, _)| other != k)) {
             list.push((kind, input.column_name(i)));
         }
