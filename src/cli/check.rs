@@ -405,6 +405,7 @@ impl Checker<'_> {
         let mut reports = Vec::with_capacity(self.columns.len());
         // The appended cells, their strings reused from row to row.
         let mut extra = vec![String::new(); self.columns.len() * FIELDS.len()];
+        let ungrouped = vec![0; self.columns.len()];
         let registry = self.reading.registry;
         for (i, row) in rows.iter_mut().enumerate() {
             let options = vendors.get(self.reading, self.columns, row);
@@ -416,7 +417,8 @@ impl Checker<'_> {
                     .map(|(c, options)| outcome(registry, row.text(c.index), options, self.destinations)),
             );
             let at = (first + i) * self.columns.len();
-            let group_ids = &self.groups[at..at + self.columns.len()];
+            // Rows beyond the first pass's (a file that grew in between) are in no group.
+            let group_ids = self.groups.get(at..at + self.columns.len()).unwrap_or(&ungrouped);
             self.annotate(row, &reports, group_ids, &mut extra, &mut chunk.tally);
             self.layout.render(&mut chunk.rendered, row.number, &row.cells, &row.raw, &extra)?;
         }
