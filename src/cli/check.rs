@@ -6,7 +6,7 @@
 
 use super::columns::{Checked, Selection, choose_columns, destinations, open_input};
 use super::progress::Progress;
-use super::read::{Input, Located, ReadOptions, Row};
+use super::read::{Input, Located, ReadAhead, ReadOptions, Row};
 use super::write::{Format, Layout, Output, Rendered};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::decode::kind_noun;
@@ -213,23 +213,12 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // Three stages overlap: a reader thread reads the next batch, a checker thread has the
     // batch after it checked and rendered on all cores, and this thread writes, in input
     // order. Batches go back to the reader, whose strings are reused for the next rows.
-    let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(2);
-    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<Row>>();
     type Batch = (Vec<Row>, Vec<io::Result<Chunk>>);
     let (to_writer, checked) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
     let input = std::thread::scope(|scope| -> Result<Input, Failure> {
         // Owned here, so that a write error drops it and the other stages stop.
         let checked = checked;
-        let reader = scope.spawn(move || {
-            loop {
-                let mut batch = recycled.try_recv().unwrap_or_default();
-                let batch = input.next_batch_into(&mut batch, BATCH).map(|()| batch);
-                let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
-                if sender.send(batch).is_err() || done {
-                    return input;
-                }
-            }
-        });
+        let ReadAhead { batches, recycle, reader } = ReadAhead::start(scope, input, BATCH);
         let checker = &checker;
         scope.spawn(move || {
             let mut first = 0;
@@ -622,46 +611,33 @@ fn duplicate_groups(
     let mut keys: Vec<u64> = Vec::new();
     let mut prefixed = Vec::new();
     let (mut width, mut first_row) = (0, None);
-    let mut batch = Vec::new();
-    loop {
-        input.next_batch_into(&mut batch, BATCH)?;
-        if batch.is_empty() {
-            break;
-        }
-        // Rows are numbered one after another from the first: a cell's row follows from its place.
-        let first = *first_row.get_or_insert(batch[0].number);
-        debug_assert!(
-            batch.iter().zip(keys.len() / columns.len()..).all(|(r, i)| r.number == first + i as u64)
-        );
-        width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
-        let hashed: Vec<(u64, Option<Prefixed>)> = batch
-            .par_chunks(1024)
-            .flat_map_iter(|rows| {
-                // One key buffer for a chunk of rows: the key is hashed, and kept only with a prefix.
-                let mut key = String::new();
-                let cells = rows.iter().flat_map(|row| columns.iter().map(move |column| (row, column)));
-                cells
-                    .map(|(row, column)| {
-                        let options = || reading.options(reading.vendor(row), column);
-                        keys_of.plain_key_into(row.text(column.index), options, &mut key);
-                        let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
-                            cell: 0,
-                            key: key.clone(),
-                            vendor: reading.vendor(row),
-                        });
-                        (identity_hash(&key), prefixed)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        progress.set((keys.len() / columns.len() + batch.len()) as u64);
-        for (key, prefix) in hashed {
-            if let Some(cell) = prefix {
-                prefixed.push(Prefixed { cell: keys.len(), ..cell });
+    // The next batch is read while this one is keyed.
+    std::thread::scope(|scope| -> Result<(), Failure> {
+        let ahead = ReadAhead::start(scope, input, BATCH);
+        for batch in ahead.batches.iter() {
+            let batch = batch?;
+            if batch.is_empty() {
+                break;
             }
-            keys.push(key);
+            // Rows are numbered one after another from the first: a cell's row follows from its place.
+            let first = *first_row.get_or_insert(batch[0].number);
+            debug_assert!(
+                batch.iter().zip(keys.len() / columns.len()..).all(|(r, i)| r.number == first + i as u64)
+            );
+            width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
+            let hashed = key_cells(&batch, columns, reading, &keys_of);
+            progress.set((keys.len() / columns.len() + batch.len()) as u64);
+            for (key, prefix) in hashed {
+                if let Some(cell) = prefix {
+                    prefixed.push(Prefixed { cell: keys.len(), ..cell });
+                }
+                keys.push(key);
+            }
+            // The reader may have finished: then the rows are not needed.
+            let _ = ahead.recycle.send(batch);
         }
-    }
+        Ok(())
+    })?;
     let n = columns.len();
     let mut sorted = sorted_cells(&keys, n);
     let mut rekeyed = false;
@@ -691,6 +667,35 @@ fn duplicate_groups(
         run.iter().for_each(|&(_, cell)| ids[cell as usize] = first);
     }
     Ok(Groups { ids, groups, rows, width })
+}
+
+/// The identity-key hash of each checked cell of `rows` (row by row, column by column), on all
+/// cores; a cell whose key starts with a scanner prefix also comes with it.
+fn key_cells<'a>(
+    rows: &[Row],
+    columns: &[Checked],
+    reading: &Reading<'a>,
+    keys_of: &KeyReader,
+) -> Vec<(u64, Option<Prefixed<'a>>)> {
+    rows.par_chunks(1024)
+        .flat_map_iter(|rows| {
+            // One key buffer for a chunk of rows: the key is hashed, and kept only with a prefix.
+            let mut key = String::new();
+            let cells = rows.iter().flat_map(|row| columns.iter().map(move |column| (row, column)));
+            cells
+                .map(|(row, column)| {
+                    let options = || reading.options(reading.vendor(row), column);
+                    keys_of.plain_key_into(row.text(column.index), options, &mut key);
+                    let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
+                        cell: 0,
+                        key: key.clone(),
+                        vendor: reading.vendor(row),
+                    });
+                    (identity_hash(&key), prefixed)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The non-empty cells of `keys` (`columns` a row) by their key in their column, then by place:

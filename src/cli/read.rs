@@ -8,6 +8,8 @@ use calamine::{Data, Reader};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 /// One row as read, with its row number as a spreadsheet shows it (1-based; a sheet whose used
 /// range starts lower starts there; blank lines count).
@@ -24,6 +26,39 @@ impl Row {
     /// The text of cell `i` (U+FFFD for bytes that are not UTF-8); empty past the row's end.
     pub fn text(&self, i: usize) -> &str {
         self.cells.get(i).map_or("", String::as_str)
+    }
+}
+
+/// Batches of rows read on a thread of their own, ahead of their use.
+pub struct ReadAhead<'scope> {
+    /// The batches in input order; an empty one (or an error) ends them.
+    pub batches: mpsc::Receiver<Result<Vec<Row>, String>>,
+    /// Batches sent back here are refilled, their strings reused.
+    pub recycle: mpsc::Sender<Vec<Row>>,
+    /// Gives the input back (with its warnings) once the batches end or nobody takes them.
+    pub reader: thread::ScopedJoinHandle<'scope, Input>,
+}
+
+impl<'scope> ReadAhead<'scope> {
+    /// Starts reading `input` in batches of `n` rows on a thread of `scope`, two batches ahead.
+    pub fn start<'env>(
+        scope: &'scope thread::Scope<'scope, 'env>,
+        mut input: Input,
+        n: usize,
+    ) -> ReadAhead<'scope> {
+        let (sender, batches) = mpsc::sync_channel(2);
+        let (recycle, recycled) = mpsc::channel::<Vec<Row>>();
+        let reader = scope.spawn(move || {
+            loop {
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                let batch = input.next_batch_into(&mut batch, n).map(|()| batch);
+                let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
+                if sender.send(batch).is_err() || done {
+                    return input;
+                }
+            }
+        });
+        ReadAhead { batches, recycle, reader }
     }
 }
 
