@@ -657,7 +657,9 @@ fn duplicate_groups(
         sorted = sorted_cells(&keys, n);
     }
     let row_of = |cell: u32| first_row.unwrap_or(0) + (cell as usize / n) as u64;
-    let mut ids = vec![0; keys.len()];
+    let cells = keys.len();
+    drop(keys);
+    let mut ids = vec![0; cells];
     let (mut groups, mut rows) = (0, 0);
     for run in sorted.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
         groups += 1;
@@ -702,12 +704,10 @@ fn key_cells<'a>(
 /// cells of one key in one column sit together, the first first. Sorting costs less than a hash
 /// table of a few million cells, whose every lookup is a cache miss.
 fn sorted_cells(keys: &[u64], columns: usize) -> Vec<(u64, u32)> {
-    let mut sorted: Vec<(u64, u32)> = keys
-        .iter()
-        .enumerate()
-        .filter(|&(_, &key)| key != 0)
-        .map(|(cell, &key)| (column_key(key, cell % columns), cell as u32))
-        .collect();
+    // Sized exactly: grown by doubling it would hold twice the room, for millions of cells.
+    let mut sorted = Vec::with_capacity(keys.iter().filter(|&&key| key != 0).count());
+    let cells = keys.iter().enumerate().filter(|&(_, &key)| key != 0);
+    sorted.extend(cells.map(|(cell, &key)| (column_key(key, cell % columns), cell as u32)));
     // A radix sort by the top bits, in passes of RADIX_BITS from the lowest: it keeps the
     // order of place among equal bits. Keys that share those bits and differ below are rare
     // (a few hundred in millions) and sorted after.
