@@ -640,33 +640,35 @@ fn duplicate_groups(
     })?;
     let n = columns.len();
     let mut sorted = sorted_cells(&keys, n);
-    let mut rekeyed = false;
+    // Found against the keys as read; applied after.
+    let mut rekeyed = Vec::new();
     for cell in prefixed {
         let column = cell.cell % n;
-        let known = |rest: &str| {
-            let key = column_key(identity_hash(rest), column);
-            sorted.binary_search_by_key(&key, |&(k, _)| k).is_ok()
-        };
+        let known = |rest: &str| has_key(&sorted, &keys, n, column_key(identity_hash(rest), column));
         let options = reading.options(cell.vendor, &columns[column]);
         if let Some(key) = keys_of.rekeyed(&cell.key, &options, known).map(|k| identity_hash(&k)) {
-            rekeyed |= key != keys[cell.cell];
-            keys[cell.cell] = key;
+            rekeyed.push((cell.cell, key));
         }
     }
-    if rekeyed {
+    if rekeyed.iter().any(|&(cell, key)| keys[cell] != key) {
+        rekeyed.iter().for_each(|&(cell, key)| keys[cell] = key);
         sorted = sorted_cells(&keys, n);
     }
     let row_of = |cell: u32| first_row.unwrap_or(0) + (cell as usize / n) as u64;
-    let cells = keys.len();
-    drop(keys);
-    let mut ids = vec![0; cells];
+    let mut grouped: Vec<(u32, u64)> = Vec::new();
     let (mut groups, mut rows) = (0, 0);
-    for run in sorted.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+    for_each_group(&sorted, &keys, n, |cells| {
         groups += 1;
-        rows += run.len() as u64;
-        // Cells sort by their place after their key: the first is the group's first row.
-        let first = row_of(run[0].1);
-        run.iter().for_each(|&(_, cell)| ids[cell as usize] = first);
+        rows += cells.len() as u64;
+        let first = row_of(cells[0]);
+        grouped.extend(cells.iter().map(|&cell| (cell, first)));
+    });
+    drop(sorted);
+    // The keys make room for the group ids.
+    let mut ids = keys;
+    ids.fill(0);
+    for (cell, first) in grouped {
+        ids[cell as usize] = first;
     }
     Ok(Groups { ids, groups, rows, width })
 }
@@ -700,45 +702,67 @@ fn key_cells<'a>(
         .collect()
 }
 
-/// The non-empty cells of `keys` (`columns` a row) by their key in their column, then by place:
-/// cells of one key in one column sit together, the first first. Sorting costs less than a hash
-/// table of a few million cells, whose every lookup is a cache miss.
-fn sorted_cells(keys: &[u64], columns: usize) -> Vec<(u64, u32)> {
+/// The non-empty cells of `keys` (`columns` a row), each as the top half of its key in its
+/// column above its place, sorted: cells whose keys share that half sit together, in place
+/// order. Sorting costs less than a hash table of a few million cells, whose every lookup is a
+/// cache miss, and eight bytes a cell hold less than a key and a place.
+fn sorted_cells(keys: &[u64], columns: usize) -> Vec<u64> {
     // Sized exactly: grown by doubling it would hold twice the room, for millions of cells.
     let mut sorted = Vec::with_capacity(keys.iter().filter(|&&key| key != 0).count());
     let cells = keys.iter().enumerate().filter(|&(_, &key)| key != 0);
-    sorted.extend(cells.map(|(cell, &key)| (column_key(key, cell % columns), cell as u32)));
-    // A radix sort by the top bits, in passes of RADIX_BITS from the lowest: it keeps the
-    // order of place among equal bits. Keys that share those bits and differ below are rare
-    // (a few hundred in millions) and sorted after.
-    let mut spare = vec![(0, 0); sorted.len()];
-    for pass in 0..RADIX_PASSES {
-        let shift = 64 - RADIX_BITS * (RADIX_PASSES - pass);
-        let digit = |key: u64| (key >> shift) as usize & ((1 << RADIX_BITS) - 1);
-        let mut starts = vec![0usize; 1 << RADIX_BITS];
-        sorted.iter().for_each(|&(key, _)| starts[digit(key)] += 1);
+    sorted.extend(cells.map(|(cell, &key)| column_key(key, cell % columns) >> 32 << 32 | cell as u64));
+    // A radix sort by the top half, from its lowest digit up; each pass keeps the order of
+    // what it does not sort by, so places stay in order. 2,048 counts fit the fastest cache.
+    let mut spare = vec![0; sorted.len()];
+    for (shift, bits) in [(32, 11), (43, 11), (54, 10)] {
+        let digit = |v: u64| (v >> shift) as usize & ((1 << bits) - 1);
+        let mut starts = vec![0usize; 1 << bits];
+        sorted.iter().for_each(|&v| starts[digit(v)] += 1);
         let mut at = 0;
         for start in &mut starts {
             (*start, at) = (at, at + *start);
         }
-        for &(key, cell) in &sorted {
-            let d = digit(key);
-            spare[starts[d]] = (key, cell);
+        for &v in &sorted {
+            let d = digit(v);
+            spare[starts[d]] = v;
             starts[d] += 1;
         }
         std::mem::swap(&mut sorted, &mut spare);
     }
-    let top = |key: u64| key >> (64 - RADIX_BITS * RADIX_PASSES);
-    for run in sorted.chunk_by_mut(|a, b| top(a.0) == top(b.0)).filter(|run| run.len() > 1) {
-        run.sort_unstable();
-    }
     sorted
 }
 
-/// The radix sort of [`sorted_cells`]: 2,048 counts fit the fastest cache; three passes sort
-/// by the top 33 bits.
-const RADIX_BITS: u32 = 11;
-const RADIX_PASSES: u32 = 3;
+/// The place of a cell in [`sorted_cells`]' order.
+fn place(v: u64) -> u32 {
+    v as u32
+}
+
+/// Calls `group` with the places, in order, of each key that two or more cells of one column
+/// share, from [`sorted_cells`] and the keys.
+fn for_each_group(sorted: &[u64], keys: &[u64], columns: usize, mut group: impl FnMut(&[u32])) {
+    let full = |cell: u32| column_key(keys[cell as usize], cell as usize % columns);
+    let (mut cells, mut members) = (Vec::new(), Vec::new());
+    for run in sorted.chunk_by(|a, b| a >> 32 == b >> 32).filter(|run| run.len() > 1) {
+        cells.clear();
+        cells.extend(run.iter().map(|&v| (full(place(v)), place(v))));
+        // Keys that share their top half and differ below are rare (a few hundred among
+        // millions): sorted apart here.
+        cells.sort_unstable();
+        for same in cells.chunk_by(|a, b| a.0 == b.0).filter(|same| same.len() > 1) {
+            members.clear();
+            members.extend(same.iter().map(|&(_, cell)| cell));
+            group(&members);
+        }
+    }
+}
+
+/// Whether some cell has `key` (a key in its column), from [`sorted_cells`] and the keys.
+fn has_key(sorted: &[u64], keys: &[u64], columns: usize, key: u64) -> bool {
+    let top = key >> 32;
+    let start = sorted.partition_point(|&v| v >> 32 < top);
+    let run = sorted[start..].iter().take_while(|&&v| v >> 32 == top);
+    run.map(|&v| place(v) as usize).any(|cell| column_key(keys[cell], cell % columns) == key)
+}
 
 /// A cell's key made distinct per column: equal values in two columns are not duplicates.
 fn column_key(key: u64, column: usize) -> u64 {
