@@ -787,3 +787,39 @@ fn identity_hash(key: &str) -> u64 {
         key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     hash | 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The groups `for_each_group` finds among `keys`, `columns` a row.
+    fn groups(keys: &[u64], columns: usize) -> Vec<Vec<u32>> {
+        let mut found = Vec::new();
+        for_each_group(&sorted_cells(keys, columns), keys, columns, |cells| found.push(cells.to_vec()));
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn cells_group_by_their_whole_key_in_their_column_in_place_order() {
+        // 7 and 7 ^ 2 share the top half of their key and differ below it.
+        let (a, b) = (0xABCD_0000_0000_0007, 0xABCD_0000_0000_0005);
+        assert_eq!(groups(&[a, b, 0, a, b, a, 0, 9], 1), [vec![0, 3, 5], vec![1, 4]]);
+        // Two columns: the same key in both is no duplicate; empty cells (0) never are.
+        assert_eq!(groups(&[a, a, 0, 0, b, a, 0, b], 2), [vec![1, 5]]);
+        let sorted = sorted_cells(&[a, 0, b], 1);
+        assert!(has_key(&sorted, &[a, 0, b], 1, column_key(b, 0)));
+        assert!(!has_key(&sorted, &[a, 0, b], 1, column_key(a ^ 8, 0)));
+        assert!(!has_key(&sorted, &[a, 0, b], 1, column_key(a, 1)));
+    }
+
+    #[test]
+    fn many_cells_sort_in_place_order_within_a_key() {
+        // Enough cells for every radix digit to matter; keys repeat every 1,000 cells.
+        let keys: Vec<u64> =
+            (0..50_000u64).map(|i| (i % 1000).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1).collect();
+        let found = groups(&keys, 1);
+        assert_eq!(found.len(), 1000);
+        assert!(found.iter().all(|g| g.len() == 50 && g.windows(2).all(|w| w[1] == w[0] + 1000)));
+    }
+}
