@@ -1,8 +1,8 @@
 //! `serialkit check FILE`: validate the identifier columns of an inventory, row by row.
 //!
 //! Two passes over the file keep memory bounded: the first hashes each checked cell to find
-//! duplicates (8 bytes a cell), the second decodes rows in parallel batches and writes them in
-//! input order with the findings appended.
+//! duplicates (8 bytes a cell kept, up to 24 while they are sorted), the second checks rows in
+//! parallel chunks and writes them in input order with the findings appended.
 
 use super::columns::{Checked, Selection, choose_columns, destinations, open_input};
 use super::progress::Progress;
@@ -86,8 +86,19 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 }
 
 /// The summary of a run; `--summary json` prints it.
-#[derive(serde::Serialize, Default)]
+#[derive(serde::Serialize)]
 struct Summary {
+    #[serde(flatten)]
+    tally: Tally,
+    duplicate_groups: u64,
+    duplicate_rows: u64,
+    columns: Vec<String>,
+    warnings: u64,
+}
+
+/// What the checked rows came to, counted chunk by chunk and added up.
+#[derive(serde::Serialize, Default)]
+struct Tally {
     rows: u64,
     cells: u64,
     valid: u64,
@@ -104,10 +115,6 @@ struct Summary {
     by_reason: BTreeMap<String, u64>,
     by_vendor: BTreeMap<String, u64>,
     by_kind: BTreeMap<String, u64>,
-    duplicate_groups: u64,
-    duplicate_rows: u64,
-    columns: Vec<String>,
-    warnings: u64,
 }
 
 /// Checks the file; exit 1 when any cell is invalid or duplicated.
@@ -194,12 +201,6 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // `valid`, the first appended field of each checked column, is true or false.
     let booleans: Vec<usize> = (0..columns.len()).map(|c| width + c * FIELDS.len()).collect();
     out.header(&header, &booleans, input.has_header)?;
-    let mut summary = Summary {
-        columns: columns.iter().map(|c| c.name.clone()).collect(),
-        duplicate_groups: groups.groups,
-        duplicate_rows: groups.rows,
-        ..Summary::default()
-    };
     progress.pass("checking");
     let checker = Checker {
         reading: &reading,
@@ -210,62 +211,23 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         fix: args.fix,
         layout: out.layout().clone(),
     };
-    // Three stages overlap: a reader thread reads the next batch, a checker thread has the
-    // batch after it checked and rendered on all cores, and this thread writes, in input
-    // order. Batches go back to the reader, whose strings are reused for the next rows.
-    type Batch = (Vec<Row>, Vec<io::Result<Chunk>>);
-    let (to_writer, checked) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
-    let input = std::thread::scope(|scope| -> Result<Input, Failure> {
-        // Owned here, so that a write error drops it and the other stages stop.
-        let checked = checked;
-        let ReadAhead { batches, recycle, reader } = ReadAhead::start(scope, input, BATCH);
-        let checker = &checker;
-        scope.spawn(move || {
-            let mut first = 0;
-            for batch in batches.iter() {
-                let mut batch = match batch {
-                    Ok(batch) if batch.is_empty() => break,
-                    Ok(batch) => batch,
-                    Err(e) => {
-                        let _ = to_writer.send(Err(e));
-                        break;
-                    }
-                };
-                let chunks: Vec<io::Result<Chunk>> = batch
-                    .par_chunks_mut(CHUNK)
-                    .enumerate()
-                    .map(|(k, rows)| checker.chunk(rows, first + k * CHUNK))
-                    .collect();
-                first += batch.len();
-                // The writer has stopped (an error): stop too, and let the reader stop.
-                if to_writer.send(Ok((batch, chunks))).is_err() {
-                    break;
-                }
-            }
-        });
-        for batch in checked.iter() {
-            let (rows, chunks) = batch?;
-            for chunk in chunks {
-                let mut chunk = chunk?;
-                out.write(&mut chunk.rendered)?;
-                summary.add(&chunk.tally);
-            }
-            progress.set(summary.rows);
-            // The reader may have finished: then the rows are not needed.
-            let _ = recycle.send(rows);
-        }
-        reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))
-    })?;
+    let (input, tally) = checker.run(input, &mut out, &progress)?;
+    let summary = Summary {
+        tally,
+        columns: columns.iter().map(|c| c.name.clone()).collect(),
+        duplicate_groups: groups.groups,
+        duplicate_rows: groups.rows,
+        warnings: input.warnings.len() as u64,
+    };
     progress.finish();
     out.finish()?;
-    summary.warnings = input.warnings.len() as u64;
     input.print_warnings();
     match args.summary {
         SummaryFormat::Json => println!("{}", serde_json::to_string(&summary).map_err(io::Error::other)?),
         SummaryFormat::Text if !args.quiet => print_summary(&summary),
         SummaryFormat::Text => {}
     }
-    let findings = summary.invalid > 0 || summary.duplicate_groups > 0 || input.structural > 0;
+    let findings = summary.tally.invalid > 0 || summary.duplicate_groups > 0 || input.structural > 0;
     Ok(if findings { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -369,27 +331,87 @@ const FIELDS: [&str; 9] =
 
 /// What checking rows needs, shared by the threads that check them.
 struct Checker<'a> {
+    /// How each row's cells are read (its vendor, the options).
     reading: &'a Reading<'a>,
+    /// The columns checked.
     columns: &'a [Checked],
+    /// The column each kind belongs in, for "move it to" hints.
     destinations: &'a [(Kind, String)],
     /// The duplicate group of each checked cell, row by row.
     groups: &'a [u64],
     /// The width rows are padded to, so the appended columns line up.
     width: usize,
+    /// `--fix`: valid values are written normalized.
     fix: bool,
+    /// How rows are written out.
     layout: Layout,
 }
 
-/// What a chunk of rows came to: rendered for the output, and counted.
+/// What a chunk of rows came to.
 struct Chunk {
+    /// The rows, ready to write.
     rendered: Rendered,
-    tally: Summary,
+    /// Their counts.
+    tally: Tally,
 }
 
 impl Checker<'_> {
-    /// Checks and renders `rows`, the first of which is data row `first` (0-based).
-    fn chunk(&self, rows: &mut [Row], first: usize) -> io::Result<Chunk> {
-        let mut chunk = Chunk { rendered: Rendered::default(), tally: Summary::default() };
+    /// Checks the rows of `input` and writes them to `out`, in three overlapping stages: a
+    /// reader thread reads the next batch, a checker thread has the batch after it checked and
+    /// rendered on all cores, and this thread writes, in input order. Batches go back to the
+    /// reader, whose strings are reused for the next rows. Gives the input back (for its
+    /// warnings) with the counts.
+    fn run(&self, input: Input, out: &mut Output, progress: &Progress) -> Result<(Input, Tally), Failure> {
+        type Batch = (Vec<Row>, Vec<io::Result<Chunk>>);
+        let (to_writer, checked) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
+        let mut tally = Tally::default();
+        let input = std::thread::scope(|scope| -> Result<Input, Failure> {
+            // Owned here, so that a write error drops it and the other stages stop.
+            let checked = checked;
+            let ReadAhead { batches, recycle, reader } = ReadAhead::start(scope, input, BATCH);
+            scope.spawn(move || {
+                // The data row (0-based) the batch starts at.
+                let mut start = 0;
+                for batch in batches.iter() {
+                    let mut batch = match batch {
+                        Ok(batch) if batch.is_empty() => break,
+                        Ok(batch) => batch,
+                        Err(e) => {
+                            let _ = to_writer.send(Err(e));
+                            break;
+                        }
+                    };
+                    let chunks: Vec<io::Result<Chunk>> = batch
+                        .par_chunks_mut(CHUNK)
+                        .enumerate()
+                        .map(|(k, rows)| self.chunk(rows, start + k * CHUNK))
+                        .collect();
+                    start += batch.len();
+                    // The writer has stopped (an error): stop too, and let the reader stop.
+                    if to_writer.send(Ok((batch, chunks))).is_err() {
+                        break;
+                    }
+                }
+            });
+            for batch in checked.iter() {
+                let (rows, chunks) = batch?;
+                for chunk in chunks {
+                    let mut chunk = chunk?;
+                    out.write(&mut chunk.rendered)?;
+                    tally.add(&chunk.tally);
+                }
+                progress.set(tally.rows);
+                // The reader may have finished: then the rows are not needed.
+                let _ = recycle.send(rows);
+            }
+            reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))
+        })?;
+        Ok((input, tally))
+    }
+
+    /// Checks and renders `rows`, the first of which is data row `start` (0-based).
+    fn chunk(&self, rows: &mut [Row], start: usize) -> io::Result<Chunk> {
+        let mut chunk = Chunk { rendered: Rendered::default(), tally: Tally::default() };
         let mut vendors = VendorOptions::default();
         let mut reports = Vec::with_capacity(self.columns.len());
         // The appended cells, their strings reused from row to row.
@@ -405,7 +427,7 @@ impl Checker<'_> {
                     .zip(options)
                     .map(|(c, options)| outcome(registry, row.text(c.index), options, self.destinations)),
             );
-            let at = (first + i) * self.columns.len();
+            let at = (start + i) * self.columns.len();
             // Rows beyond the first pass's (a file that grew in between) are in no group.
             let group_ids = self.groups.get(at..at + self.columns.len()).unwrap_or(&ungrouped);
             self.annotate(row, &reports, group_ids, &mut extra, &mut chunk.tally);
@@ -422,7 +444,7 @@ impl Checker<'_> {
         reports: &[Outcome],
         group_ids: &[u64],
         extra: &mut [String],
-        tally: &mut Summary,
+        tally: &mut Tally,
     ) {
         tally.rows += 1;
         if row.cells.len() < self.width {
@@ -480,7 +502,7 @@ impl Checker<'_> {
             field(&["date", "year", "year_candidates"], &mut fields[4]);
             field(&["model_id", "model"], &mut fields[5]);
             if group > 0 {
-                write!(fields[8], "row {group}").unwrap_or_default();
+                _ = write!(fields[8], "row {group}");
             }
         }
         match (tally.valid > valid, tally.invalid > invalid) {
@@ -495,11 +517,14 @@ impl Checker<'_> {
 /// resolved (folded and looked up) once, not once a cell.
 #[derive(Default)]
 struct VendorOptions {
+    /// The maker names met (the vendor column's text), each with its place in `options`.
     by_name: HashMap<String, usize>,
+    /// For each name, the options of each checked column.
     options: Vec<Vec<Options>>,
 }
 
 impl VendorOptions {
+    /// The options of each of `columns` for `row`, by the maker its vendor column names.
     fn get(&mut self, reading: &Reading, columns: &[Checked], row: &Row) -> &[Options] {
         let name = reading.vendor_column.map_or("", |i| row.text(i));
         let i = match self.by_name.get(name) {
@@ -515,9 +540,9 @@ impl VendorOptions {
     }
 }
 
-impl Summary {
+impl Tally {
     /// Adds the counts of `other`, a chunk's.
-    fn add(&mut self, other: &Summary) {
+    fn add(&mut self, other: &Tally) {
         self.rows += other.rows;
         self.cells += other.cells;
         self.valid += other.valid;
@@ -553,28 +578,34 @@ fn count(counts: &mut BTreeMap<String, u64>, name: &str) {
 /// A problem's message with the characters it is about, counted from 1 as a person would.
 fn write_error(into: &mut String, e: &Problem) {
     let s = e.span();
-    let written = match s.end - s.start {
+    // Writing to a String cannot fail.
+    _ = match s.end - s.start {
         0 => write!(into, "{} (after character {})", e.message(), s.start),
         1 => write!(into, "{} (character {})", e.message(), s.start + 1),
         _ => write!(into, "{} (characters {}-{})", e.message(), s.start + 1, s.end),
     };
-    written.unwrap_or_default();
 }
 
-fn print_summary(s: &Summary) {
+fn print_summary(summary: &Summary) {
+    let s = &summary.tally;
     eprintln!();
     eprintln!(
         "rows       {:>9} ({} valid, {} invalid, {} blank)",
         s.rows, s.valid_rows, s.invalid_rows, s.blank_rows
     );
-    eprintln!("cells      {:>9} ({} per row: {})", s.cells, s.columns.len(), s.columns.join(", "));
+    eprintln!(
+        "cells      {:>9} ({} per row: {})",
+        s.cells,
+        summary.columns.len(),
+        summary.columns.join(", ")
+    );
     eprintln!("valid      {:>9}", s.valid);
     eprintln!("invalid    {:>9}", s.invalid);
     for (reason, n) in &s.by_reason {
         eprintln!("  {reason:<21}{n:>7}");
     }
     eprintln!("blank      {:>9}", s.blank);
-    eprintln!("duplicates {:>9} groups, {} rows", s.duplicate_groups, s.duplicate_rows);
+    eprintln!("duplicates {:>9} groups, {} rows", summary.duplicate_groups, summary.duplicate_rows);
     if s.fixed > 0 {
         eprintln!("fixed      {:>9}", s.fixed);
     }
@@ -589,8 +620,11 @@ fn print_summary(s: &Summary) {
 /// Duplicate groups per checked cell, found in a first pass: cells equal once case, spaces and
 /// punctuation are ignored. Group ids are the 1-based row number of the group's first row.
 struct Groups {
+    /// The group of each checked cell, row by row (0 for none).
     ids: Vec<u64>,
+    /// How many groups there are.
     groups: u64,
+    /// How many cells are in one.
     rows: u64,
     /// The field count of the widest row.
     width: usize,
@@ -626,6 +660,12 @@ fn duplicate_groups(
             );
             width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
             let hashed = key_cells(&batch, columns, reading, &keys_of);
+            if keys.len() + batch.len() * columns.len() > MAX_CELLS {
+                return Err(Failure::Usage(format!(
+                    "{}: more than {MAX_CELLS} checked cells; split the file",
+                    located.name
+                )));
+            }
             progress.set((keys.len() / columns.len() + batch.len()) as u64);
             for (key, prefix) in hashed {
                 if let Some(cell) = prefix {
@@ -652,23 +692,24 @@ fn duplicate_groups(
     }
     if rekeyed.iter().any(|&(cell, key)| keys[cell] != key) {
         rekeyed.iter().for_each(|&(cell, key)| keys[cell] = key);
+        // The old order goes first: two at once would be the peak.
+        drop(std::mem::take(&mut sorted));
         sorted = sorted_cells(&keys, n);
     }
-    let row_of = |cell: u32| first_row.unwrap_or(0) + (cell as usize / n) as u64;
-    let mut grouped: Vec<(u32, u64)> = Vec::new();
+    // Each grouped cell with its group's first cell.
+    let mut grouped: Vec<(u32, u32)> = Vec::new();
     let (mut groups, mut rows) = (0, 0);
     for_each_group(&sorted, &keys, n, |cells| {
         groups += 1;
         rows += cells.len() as u64;
-        let first = row_of(cells[0]);
-        grouped.extend(cells.iter().map(|&cell| (cell, first)));
+        grouped.extend(cells.iter().map(|&cell| (cell, cells[0])));
     });
     drop(sorted);
-    // The keys make room for the group ids.
+    // The keys make room for the group ids: the row number of the group's first row.
     let mut ids = keys;
     ids.fill(0);
     for (cell, first) in grouped {
-        ids[cell as usize] = first;
+        ids[cell as usize] = first_row.unwrap_or(0) + (first as usize / n) as u64;
     }
     Ok(Groups { ids, groups, rows, width })
 }
@@ -763,6 +804,9 @@ fn has_key(sorted: &[u64], keys: &[u64], columns: usize, key: u64) -> bool {
     let run = sorted[start..].iter().take_while(|&&v| v >> 32 == top);
     run.map(|&v| place(v) as usize).any(|cell| column_key(keys[cell], cell % columns) == key)
 }
+
+/// The most checked cells a file may have: a cell's place is 32 bits in [`sorted_cells`].
+const MAX_CELLS: usize = u32::MAX as usize;
 
 /// A cell's key made distinct per column: equal values in two columns are not duplicates.
 fn column_key(key: u64, column: usize) -> u64 {

@@ -143,6 +143,10 @@ const MAX_SHEET_CELLS: u64 = 100_000_000;
 /// broken (an unclosed quote, binary data) or the column is not what it seems.
 const LONG_CELL_BYTES: usize = 1 << 20;
 
+/// The room a reused cell string keeps from row to row; longer ones are freed once a shorter
+/// cell takes their place.
+const KEPT_CELL_BYTES: usize = 4096;
+
 /// Where the input is: a path, or stdin saved to a temporary file so it can be read twice.
 pub struct Located {
     pub path: PathBuf,
@@ -445,6 +449,10 @@ impl Input {
         cells.truncate(record.len());
         cells.resize_with(record.len(), String::new);
         for (i, (field, cell)) in record.iter().zip(cells.iter_mut()).enumerate() {
+            if cell.capacity() > KEPT_CELL_BYTES && field.len() <= KEPT_CELL_BYTES {
+                // A rare long cell's room goes with it, or every reused row would keep it.
+                *cell = String::new();
+            }
             cell.clear();
             if self.only.as_ref().is_some_and(|only| !only.get(i).copied().unwrap_or(false)) {
                 // A column nobody reads: kept in place, empty.
