@@ -236,6 +236,10 @@ enum NoReading {
     Unfit { vendor: Option<usize>, standard_problem: Option<Problem> },
 }
 
+/// Why a value has no reading, and the reading of another kind that makes it a wrong kind,
+/// when it is one (a MAC address asked for as a serial).
+pub(crate) type Refusal = (Problem, Option<Box<Decoded>>);
+
 /// Why a reading was chosen: its `reason`, the reasons joined with "; ". Written only for the
 /// readings returned; the others are ranked by confidence alone.
 pub(crate) struct Reasons {
@@ -397,11 +401,7 @@ impl Registry {
 
     /// [`Registry::best`], with what the value is when it is refused as the wrong kind (a MAC
     /// address asked for as a serial): bulk checks show it, and need not decode it again.
-    pub(crate) fn best_or_other(
-        &self,
-        value: &str,
-        options: &Options,
-    ) -> Result<Decoded, (Problem, Option<Box<Decoded>>)> {
+    pub(crate) fn best_or_other(&self, value: &str, options: &Options) -> Result<Decoded, Refusal> {
         let cleaned = Cleaned::new(value);
         self.best_reading(value, &cleaned, options)
             .map_err(|none| self.explain(value, &cleaned, options, none, false))
@@ -506,7 +506,7 @@ impl Registry {
         options: &Options,
         none: NoReading,
         typing: bool,
-    ) -> (Problem, Option<Box<Decoded>>) {
+    ) -> Refusal {
         let (vendor, standard_problem) = match none {
             NoReading::Refused(problem) => return (problem, None),
             NoReading::Unfit { vendor, standard_problem } => (vendor, standard_problem),
@@ -537,13 +537,7 @@ impl Registry {
     /// For a value refused because a kind was asked for: when it is valid as another kind, the
     /// problem says what it is ("a MAC address, not a serial"). Between two standard kinds the
     /// parser's own problem stays ("16 digits is an imeisv, not an imei").
-    fn wrong_kind(
-        &self,
-        value: &str,
-        options: &Options,
-        cleaned: &Cleaned,
-        problem: Problem,
-    ) -> (Problem, Option<Box<Decoded>>) {
+    fn wrong_kind(&self, value: &str, options: &Options, cleaned: &Cleaned, problem: Problem) -> Refusal {
         let Some(wanted) = options.kind else { return (problem, None) };
         if problem.kind() == ProblemKind::Placeholder {
             return (problem, None);

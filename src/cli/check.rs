@@ -637,52 +637,13 @@ fn duplicate_groups(
     reading: &Reading,
     progress: &Progress,
 ) -> Result<Groups, Failure> {
-    let mut input = Input::open(located, options)?;
-    let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
-    input.only_columns(&read);
     let keys_of = KeyReader::new(reading.registry);
-    // The identity-key hash of every checked cell, row by row, column by column.
-    let mut keys: Vec<u64> = Vec::new();
-    let mut prefixed = Vec::new();
-    let (mut width, mut first_row) = (0, None);
-    // The next batch is read while this one is keyed.
-    std::thread::scope(|scope| -> Result<(), Failure> {
-        let ahead = ReadAhead::start(scope, input, BATCH);
-        for batch in ahead.batches.iter() {
-            let batch = batch?;
-            if batch.is_empty() {
-                break;
-            }
-            // Rows are numbered one after another from the first: a cell's row follows from its place.
-            let first = *first_row.get_or_insert(batch[0].number);
-            debug_assert!(
-                batch.iter().zip(keys.len() / columns.len()..).all(|(r, i)| r.number == first + i as u64)
-            );
-            width = batch.iter().map(|row| row.cells.len()).fold(width, usize::max);
-            let hashed = key_cells(&batch, columns, reading, &keys_of);
-            if keys.len() + batch.len() * columns.len() > MAX_CELLS {
-                return Err(Failure::Usage(format!(
-                    "{}: more than {MAX_CELLS} checked cells; split the file",
-                    located.name
-                )));
-            }
-            progress.set((keys.len() / columns.len() + batch.len()) as u64);
-            for (key, prefix) in hashed {
-                if let Some(cell) = prefix {
-                    prefixed.push(Prefixed { cell: keys.len(), ..cell });
-                }
-                keys.push(key);
-            }
-            // The reader may have finished: then the rows are not needed.
-            let _ = ahead.recycle.send(batch);
-        }
-        Ok(())
-    })?;
-    let n = columns.len();
+    let read = read_keys(located, options, columns, reading, &keys_of, progress)?;
+    let (mut keys, n) = (read.keys, columns.len());
     let mut sorted = sorted_cells(&keys, n);
     // Found against the keys as read; applied after.
     let mut rekeyed = Vec::new();
-    for cell in prefixed {
+    for cell in read.prefixed {
         let column = cell.cell % n;
         let known = |rest: &str| has_key(&sorted, &keys, n, column_key(identity_hash(rest), column));
         let options = reading.options(cell.vendor, &columns[column]);
@@ -709,9 +670,75 @@ fn duplicate_groups(
     let mut ids = keys;
     ids.fill(0);
     for (cell, first) in grouped {
-        ids[cell as usize] = first_row.unwrap_or(0) + (first as usize / n) as u64;
+        ids[cell as usize] = read.first_row + (first as usize / n) as u64;
     }
-    Ok(Groups { ids, groups, rows, width })
+    Ok(Groups { ids, groups, rows, width: read.width })
+}
+
+/// The keys of a file's checked cells, from [`read_keys`].
+struct Keys<'a> {
+    /// The identity-key hash of every checked cell, row by row, column by column.
+    keys: Vec<u64>,
+    /// The cells whose key starts with a scanner prefix.
+    prefixed: Vec<Prefixed<'a>>,
+    /// The number of the first row read: rows follow one another from it.
+    first_row: u64,
+    /// The field count of the widest row.
+    width: usize,
+}
+
+/// Reads the file's checked cells (and the vendor column) for their keys; the next batch is
+/// read while this one is keyed.
+fn read_keys<'a>(
+    located: &Located,
+    options: &ReadOptions,
+    columns: &[Checked],
+    reading: &Reading<'a>,
+    keys_of: &KeyReader,
+    progress: &Progress,
+) -> Result<Keys<'a>, Failure> {
+    let mut input = Input::open(located, options)?;
+    let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
+    input.only_columns(&read);
+    let mut found = Keys { keys: Vec::new(), prefixed: Vec::new(), first_row: 0, width: 0 };
+    std::thread::scope(|scope| -> Result<(), Failure> {
+        let ahead = ReadAhead::start(scope, input, BATCH);
+        for batch in ahead.batches.iter() {
+            let batch = batch?;
+            if batch.is_empty() {
+                break;
+            }
+            let keys = &mut found.keys;
+            if keys.is_empty() {
+                found.first_row = batch[0].number;
+            }
+            // A cell's row follows from its place.
+            debug_assert!(
+                batch
+                    .iter()
+                    .zip(keys.len() / columns.len()..)
+                    .all(|(r, i)| r.number == found.first_row + i as u64)
+            );
+            if keys.len() + batch.len() * columns.len() > MAX_CELLS {
+                return Err(Failure::Usage(format!(
+                    "{}: more than {MAX_CELLS} checked cells; split the file",
+                    located.name
+                )));
+            }
+            found.width = batch.iter().map(|row| row.cells.len()).fold(found.width, usize::max);
+            for (key, prefix) in key_cells(&batch, columns, reading, keys_of) {
+                if let Some(cell) = prefix {
+                    found.prefixed.push(Prefixed { cell: keys.len(), ..cell });
+                }
+                keys.push(key);
+            }
+            progress.set((keys.len() / columns.len()) as u64);
+            // The reader may have finished: then the rows are not needed.
+            let _ = ahead.recycle.send(batch);
+        }
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// The identity-key hash of each checked cell of `rows` (row by row, column by column), on all

@@ -24,15 +24,14 @@ impl Format {
     }
 }
 
+/// Where the rows end up.
 enum Sink {
     /// CSV or NDJSON: rows are rendered to bytes (on any thread) and written as they are.
     Bytes(Box<dyn Write>),
-    Xlsx {
-        workbook: Box<rust_xlsxwriter::Workbook>,
-        path: PathBuf,
-        row: u32,
-        header: Vec<String>,
-    },
+    /// A workbook saved to `path` at the end; `row` is the next sheet row, `header` names the
+    /// columns in messages.
+    Xlsx { workbook: Box<rust_xlsxwriter::Workbook>, path: PathBuf, row: u32, header: Vec<String> },
+    /// No rows wanted (`--summary json` to stdout).
     Nothing,
 }
 
@@ -51,6 +50,7 @@ pub struct Output {
 /// How rows are laid out in the output: what the threads that render rows share.
 #[derive(Clone)]
 pub struct Layout {
+    /// `None` when no rows are written.
     format: Option<Format>,
     /// The NDJSON key of each column, JSON-encoded already.
     keys: Vec<String>,
@@ -62,7 +62,9 @@ pub struct Layout {
 /// XLSX rows (written by one thread, as the workbook is one).
 #[derive(Default)]
 pub struct Rendered {
+    /// CSV or NDJSON rows.
     bytes: Vec<u8>,
+    /// XLSX rows: the input row's number (for messages) and the cells.
     rows: Vec<(u64, Vec<String>)>,
 }
 
