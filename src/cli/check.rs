@@ -460,56 +460,49 @@ impl Checker<'_> {
                 tally.blank += 1;
                 continue;
             }
-            let decoded = report.decoded();
-            if let Some(d) = decoded {
-                tally.valid += 1;
-                if !d.vendor.is_empty() {
-                    count(&mut tally.by_vendor, &d.vendor);
-                }
-                count(&mut tally.by_kind, d.kind.as_str());
-                if self.fix && row.cells[column.index] != d.normalized {
-                    row.cells[column.index].clone_from(&d.normalized);
-                    row.raw.retain(|(at, _)| *at != column.index);
-                    tally.fixed += 1;
-                }
-            }
-            if let Outcome::Invalid { problem, .. } = report {
-                tally.invalid += 1;
-                count(&mut tally.by_reason, problem.kind().as_str());
-                if problem.kind() == ProblemKind::Placeholder {
-                    tally.placeholders += 1;
-                }
-                write_error(&mut fields[6], problem);
-                fields[7].push_str(problem.hint().unwrap_or_default());
-            }
-            // What the value is: its reading as the column's kind, or as the kind it turned out to be.
-            let shown = match report {
-                Outcome::Valid(d) => Some(d),
-                Outcome::Invalid { found, .. } => found.as_ref(),
-            };
-            let field = |keys: &[&str], into: &mut String| match keys
-                .iter()
-                .find_map(|k| decoded.and_then(|d| d.fields.get(*k)))
+            tally.add_cell(report);
+            if let Some(d) = report.decoded().filter(|d| self.fix && row.cells[column.index] != d.normalized)
             {
-                Some(Value::Text(text)) => into.push_str(text),
-                Some(other) => write!(into, "{other}").unwrap_or_default(),
-                None => {}
-            };
-            fields[0].push_str(if decoded.is_some() { "true" } else { "false" });
-            fields[1].push_str(shown.map_or("", |d| d.kind.as_str()));
-            fields[2].push_str(shown.map_or("", |d| d.vendor.as_str()));
-            fields[3].push_str(shown.map_or("", |d| d.normalized.as_str()));
-            field(&["date", "year", "year_candidates"], &mut fields[4]);
-            field(&["model_id", "model"], &mut fields[5]);
-            if group > 0 {
-                _ = write!(fields[8], "row {group}");
+                row.cells[column.index].clone_from(&d.normalized);
+                row.raw.retain(|(at, _)| *at != column.index);
+                tally.fixed += 1;
             }
+            fill(fields, report, group);
         }
         match (tally.valid > valid, tally.invalid > invalid) {
             (_, true) => tally.invalid_rows += 1,
             (true, false) => tally.valid_rows += 1,
             (false, false) => tally.blank_rows += 1,
         }
+    }
+}
+
+/// The appended cells of a cell that is not blank: what its value is (its reading as the
+/// column's kind, or as the kind it turned out to be), what is wrong with it, its group.
+fn fill(fields: &mut [String], report: &Outcome, group: u64) {
+    let decoded = report.decoded();
+    let shown = match report {
+        Outcome::Valid(d) => Some(d),
+        Outcome::Invalid { found, .. } => found.as_ref(),
+    };
+    let field = |keys: &[&str], into: &mut String| match keys.iter().find_map(|k| decoded?.fields.get(*k)) {
+        Some(Value::Text(text)) => into.push_str(text),
+        // Writing to a String cannot fail.
+        Some(other) => _ = write!(into, "{other}"),
+        None => {}
+    };
+    fields[0].push_str(if decoded.is_some() { "true" } else { "false" });
+    fields[1].push_str(shown.map_or("", |d| d.kind.as_str()));
+    fields[2].push_str(shown.map_or("", |d| d.vendor.as_str()));
+    fields[3].push_str(shown.map_or("", |d| d.normalized.as_str()));
+    field(&["date", "year", "year_candidates"], &mut fields[4]);
+    field(&["model_id", "model"], &mut fields[5]);
+    if let Outcome::Invalid { problem, .. } = report {
+        write_error(&mut fields[6], problem);
+        fields[7].push_str(problem.hint().unwrap_or_default());
+    }
+    if group > 0 {
+        _ = write!(fields[8], "row {group}");
     }
 }
 
@@ -541,6 +534,26 @@ impl VendorOptions {
 }
 
 impl Tally {
+    /// Counts a cell that is not blank.
+    fn add_cell(&mut self, report: &Outcome) {
+        match report {
+            Outcome::Valid(d) => {
+                self.valid += 1;
+                if !d.vendor.is_empty() {
+                    count(&mut self.by_vendor, &d.vendor);
+                }
+                count(&mut self.by_kind, d.kind.as_str());
+            }
+            Outcome::Invalid { problem, .. } => {
+                self.invalid += 1;
+                count(&mut self.by_reason, problem.kind().as_str());
+                if problem.kind() == ProblemKind::Placeholder {
+                    self.placeholders += 1;
+                }
+            }
+        }
+    }
+
     /// Adds the counts of `other`, a chunk's.
     fn add(&mut self, other: &Tally) {
         self.rows += other.rows;
