@@ -14,6 +14,7 @@ use crate::dupes::{Alphabet, Finder, KeyReader, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 /// Rows between updates of the progress bar.
 const BATCH: u64 = 1 << 15;
@@ -178,6 +179,101 @@ impl Written {
     }
 }
 
+/// Rows keyed in one batch: a divisor of [`BATCH`], so that progress and the early
+/// [`reserve`] fall at the end of a batch.
+const KEYED_ROWS: u64 = 1 << 12;
+
+/// The keys of up to [`KEYED_ROWS`] rows of a file, made on the reader thread, compared cells
+/// in row order.
+#[derive(Default)]
+struct Keyed {
+    /// Each cell's key and, after it, its text when the text is not the key, back to back.
+    text: String,
+    /// Per cell: where its key ends, where its text ends (the same when the text is the key),
+    /// and whether the key starts with a scanner prefix.
+    ends: Vec<(u32, u32, bool)>,
+    /// The number of the first row, and how many rows there are.
+    first_row: u64,
+    rows: u64,
+    /// How far into the file the last row ends ([`Input::position`]).
+    position: Option<u64>,
+}
+
+/// A keyed cell: its key, its text unless it is written as its key, and whether the key
+/// starts with a scanner prefix.
+struct KeyedCell<'a> {
+    key: &'a str,
+    value: Option<&'a str>,
+    prefixed: bool,
+}
+
+impl Keyed {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.rows = 0;
+    }
+
+    /// Adds the cell `value`, whose key is `key`.
+    fn push(&mut self, keys_of: &KeyReader, value: &str, key: &str) {
+        let prefixed = keys_of.stripped(key).is_some();
+        self.text.push_str(key);
+        let key_end = self.text.len() as u32;
+        // A key with a scanner prefix changes later: its text is kept even when it is the key.
+        if prefixed || key != value {
+            self.text.push_str(value);
+        }
+        self.ends.push((key_end, self.text.len() as u32, prefixed));
+    }
+
+    fn cells(&self) -> impl Iterator<Item = KeyedCell<'_>> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|e| e.1));
+        starts.zip(&self.ends).map(|(start, &(key_end, end, prefixed))| {
+            let (start, key_end, end) = (start as usize, key_end as usize, end as usize);
+            let value = (end > key_end || prefixed).then(|| &self.text[key_end..end]);
+            KeyedCell { key: &self.text[start..key_end], value, prefixed }
+        })
+    }
+}
+
+/// Reads `input`, a file of `source`, and keys its compared cells, sending them in batches to
+/// `adder`; takes the batches to fill from `spare` when some have come back. Returns the
+/// input, read to the end, for its warnings.
+fn key_rows(
+    mut input: Input,
+    source: &Source,
+    keys_of: &KeyReader,
+    adder: mpsc::SyncSender<Keyed>,
+    spare: mpsc::Receiver<Keyed>,
+) -> Result<Input, String> {
+    let mut key = String::new();
+    let mut batch = Keyed::default();
+    while let Some(record) = input.next_row()? {
+        if batch.rows == 0 {
+            batch.first_row = record.number;
+        }
+        for column in &source.columns {
+            let value = record.text(column.index);
+            keys_of.plain_key_into(value, || Options { kind: column.kind, ..Options::default() }, &mut key);
+            batch.push(keys_of, value, &key);
+        }
+        batch.rows += 1;
+        if batch.rows == KEYED_ROWS {
+            batch.position = input.position();
+            let next = spare.try_recv().unwrap_or_default();
+            if adder.send(std::mem::replace(&mut batch, next)).is_err() {
+                return Ok(input);
+            }
+            batch.clear();
+        }
+    }
+    if batch.rows > 0 {
+        batch.position = input.position();
+        let _ = adder.send(batch);
+    }
+    Ok(input)
+}
+
 struct Source {
     located: Located,
     /// How to read it (a plain list is read as headerless).
@@ -280,42 +376,46 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // A file whose structure is broken (ragged rows, an unclosed quote) is a finding.
     let mut broken = false;
     let progress = Progress::new(args.quiet);
-    let mut key = String::new();
     let input_size: u64 = sources.iter().map(|s| s.size).sum();
     let mut written = Written { limit: (input_size / KEEP_PART) as usize, ..Written::default() };
     for source in &sources {
-        let mut input = source.open()?;
+        let input = source.open()?;
         progress.pass(format!("reading {}", input.name));
         let mut file =
             Entries { start: finder.len() as u32, first_row: 0, rows: 0, columns: source.columns.len() };
         let before = finder.size();
-        while let Some(record) = input.next_row()? {
-            if file.rows == 0 {
-                file.first_row = record.number;
-            }
-            for (c, column) in source.columns.iter().enumerate() {
-                let value = record.text(column.index);
-                keys_of.plain_key_into(
-                    value,
-                    || Options { kind: column.kind, ..Options::default() },
-                    &mut key,
-                );
-                let entry = finder.add_key(&key, source.compared[c]);
-                // A key with a scanner prefix changes below: its text is kept.
-                let stripped = keys_of.stripped(&key).is_some();
-                if stripped {
-                    prefixed.push((entry, column.kind));
+        // Reading and keying take as long as adding the keys: a thread does them, and hands
+        // the keys over in batches, which come back to it to be filled again.
+        let (to_adder, batches) = mpsc::sync_channel::<Keyed>(2);
+        let (to_reader, spare) = mpsc::channel::<Keyed>();
+        let input = std::thread::scope(|scope| -> Result<Input, Failure> {
+            let reader = scope.spawn(|| key_rows(input, source, &keys_of, to_adder, spare));
+            for batch in batches.iter() {
+                if file.rows == 0 {
+                    file.first_row = batch.first_row;
                 }
-                written.note(entry, value, !stripped && key == value);
-            }
-            file.rows += 1;
-            if file.rows % BATCH == 0 {
-                progress.set(file.rows);
-                if file.rows == BATCH {
-                    reserve(&mut finder, &file, before, input.position(), source.size);
+                for (i, cell) in batch.cells().enumerate() {
+                    let c = i % source.columns.len();
+                    let entry = finder.add_key(cell.key, source.compared[c]);
+                    // A key with a scanner prefix changes below: its text is kept.
+                    if cell.prefixed {
+                        prefixed.push((entry, source.columns[c].kind));
+                    }
+                    written.note(entry, cell.value.unwrap_or(cell.key), cell.value.is_none());
                 }
+                file.rows += batch.rows;
+                if file.rows % BATCH == 0 {
+                    progress.set(file.rows);
+                    if file.rows == BATCH {
+                        reserve(&mut finder, &file, before, batch.position, source.size);
+                    }
+                }
+                // The reader has stopped (an error) when this fails: the join says why.
+                let _ = to_reader.send(batch);
             }
-        }
+            let read = reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))?;
+            Ok(read?)
+        })?;
         input.print_warnings();
         broken |= input.structural > 0;
         files.push(file);
