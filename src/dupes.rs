@@ -33,6 +33,7 @@ use crate::{Kind, Options, Registry};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 /// Keys shorter than this are only ever exact duplicates: short values are one typo apart from
 /// too many others to mean anything.
@@ -863,13 +864,24 @@ impl Finder {
             if !(0..keys).any(near_ok) {
                 continue;
             }
-            let mut linker = Linker::new(self, class, alphabet);
-            if self.near.confusable {
-                self.link_confusable(alphabet, near_ok, sets, links);
-            }
+            // The searches only read the keys: the typos are looked for on all cores, a range
+            // of keys each, and links are made after, in the order one search after the other
+            // found them. The look-alikes are looked for first, alone: their tables and the
+            // filter at once would take more memory.
+            let confusable =
+                if self.near.confusable { self.confusables(alphabet, near_ok) } else { Vec::new() };
+            let mut typo_links = Vec::new();
             if typos {
-                let filter = filter.get_or_insert_with(|| self.filter());
-                self.link_typos(filter, near_ok, &mut linker, sets, links);
+                let filter = &*filter.get_or_insert_with(|| self.filter());
+                let found = in_ranges(keys, |ids| self.typos(filter, near_ok, ids));
+                typo_links = found.into_iter().flatten().collect();
+            }
+            for (a, b) in confusable {
+                join(sets, links, a, b, Reason::Confusable);
+            }
+            let mut linker = Linker::new(self, class, alphabet);
+            for (a, b, reason) in typo_links {
+                linker.consider(sets, links, a, b, reason);
             }
             if self.near.substitution {
                 self.link_substitutions(near_ok, &mut linker, sets, links);
@@ -878,7 +890,7 @@ impl Finder {
         }
     }
 
-    /// A filter of every key; built after the confusable search, which needs memory of its own.
+    /// A filter of every key.
     fn filter(&self) -> Filter {
         let mut filter = Filter::new(self.key_count());
         for id in 0..self.key_count() as u32 {
@@ -888,20 +900,19 @@ impl Finder {
         filter
     }
 
-    /// Links keys one adjacent transposition, or one missing character, apart: for each key,
-    /// in order, its variants are looked for among the keys.
-    fn link_typos(
+    /// The keys one adjacent transposition, or one missing character, from keys `ids`: for
+    /// each key, in order, its variants are looked for among the keys.
+    fn typos(
         &self,
         filter: &Filter,
         near_ok: impl Fn(u32) -> bool,
-        linker: &mut Linker,
-        sets: &mut DisjointSets,
-        links: &mut Vec<(u32, Reason)>,
-    ) {
+        ids: Range<u32>,
+    ) -> Vec<(u32, u32, Reason)> {
+        let mut found = Vec::new();
         // A variant that may be a key is written out, by changing a byte or two of the last.
         let mut poly = Polynomial::default();
         let (mut swapped, mut dropped) = (Vec::new(), Vec::new());
-        for id in (0..self.key_count() as u32).filter(|&id| near_ok(id)) {
+        for id in ids.filter(|&id| near_ok(id)) {
             let key = self.key(id);
             let n = key.len();
             poly.start(key);
@@ -916,7 +927,7 @@ impl Finder {
                     let other = self.lookup(key_hash(&swapped), &swapped);
                     swapped.swap(p, p + 1);
                     if let Some(other) = other.filter(|&o| near_ok(o)) {
-                        linker.consider(sets, links, id, other, Reason::Transposition);
+                        found.push((id, other, Reason::Transposition));
                     }
                 }
             }
@@ -936,21 +947,17 @@ impl Finder {
                     dropped[written..p].copy_from_slice(&key[written..p]);
                     written = p;
                     if let Some(other) = self.lookup(key_hash(&dropped), &dropped).filter(|&o| near_ok(o)) {
-                        linker.consider(sets, links, id, other, Reason::MissingOrExtra);
+                        found.push((id, other, Reason::MissingOrExtra));
                     }
                 }
             }
         }
+        found
     }
 
-    /// Links keys that are the same once look-alikes are folded as `alphabet` says.
-    fn link_confusable(
-        &self,
-        alphabet: Alphabet,
-        near_ok: impl Fn(u32) -> bool,
-        sets: &mut DisjointSets,
-        links: &mut Vec<(u32, Reason)>,
-    ) {
+    /// Pairs of keys that are the same once look-alikes are folded as `alphabet` says: each
+    /// key with the first before it of its folded form.
+    fn confusables(&self, alphabet: Alphabet, near_ok: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
         let keys = self.key_count() as u32;
         let table: [u8; 256] = std::array::from_fn(|b| alphabet.fold(b as u8));
         let folded = |id: u32| self.key(id).iter().map(move |&b| table[b as usize]);
@@ -984,14 +991,16 @@ impl Finder {
             .collect();
         drop(twice);
         by_fold.sort_unstable();
+        let mut pairs = Vec::new();
         for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
             for (j, &(_, id)) in run.iter().enumerate() {
                 let same = run[..j].iter().map(|&(_, o)| o).find(|&o| folded(o).eq(folded(id)));
                 if let Some(other) = same {
-                    join(sets, links, other, id, Reason::Confusable);
+                    pairs.push((other, id));
                 }
             }
         }
+        pairs
     }
 
     /// Per position: keys equal once that position is blanked out.
@@ -1034,6 +1043,22 @@ fn join(sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>, a: u32, b: u32,
     if sets.union(a, b) {
         links.push((a, reason));
     }
+}
+
+/// Keys a search takes at a time on one thread.
+const RANGE_KEYS: u32 = 1 << 14;
+
+/// `search` of the ranges of ids below `keys`, in order; on all cores with the `parallel`
+/// feature.
+fn in_ranges<T: Send>(keys: u32, search: impl Fn(Range<u32>) -> T + Sync) -> Vec<T> {
+    let ranges = (0..keys).step_by(RANGE_KEYS as usize).map(|start| start..keys.min(start + RANGE_KEYS));
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        ranges.collect::<Vec<_>>().into_par_iter().map(&search).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    ranges.map(search).collect()
 }
 
 /// How far from a sequential value its neighbours are looked for: units are often numbered
