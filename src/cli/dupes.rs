@@ -188,22 +188,26 @@ struct Keyed {
     /// The keys, back to back, with where each ends.
     text: String,
     ends: Vec<u32>,
+    /// How many rows the keys are of.
     rows: u64,
     /// How far into the file the last row ends ([`Input::position`]).
     position: Option<u64>,
 }
 
 impl Keyed {
+    /// Adds the key of the next cell.
     fn push(&mut self, key: &str) {
         self.text.push_str(key);
         self.ends.push(self.text.len() as u32);
     }
 
+    /// The keys, in the order they were added.
     fn keys(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts.zip(&self.ends).map(|(start, &end)| &self.text[start as usize..end as usize])
     }
 
+    /// Empties the batch, keeping its buffers.
     fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
