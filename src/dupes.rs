@@ -33,6 +33,7 @@ use crate::{Kind, Options, Registry};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 /// Keys shorter than this are only ever exact duplicates: short values are one typo apart from
 /// too many others to mean anything.
@@ -524,19 +525,43 @@ pub struct RawGroup {
 /// An entry with a blank value: it has no key.
 const BLANK: u32 = u32::MAX;
 
+/// The identity key of each entry, each distinct key stored once: what a [`Finder`] keeps of
+/// the values added, and leaves when it is done ([`Finder::into_groups`]).
+pub struct Keys {
+    /// Distinct keys, back to back.
+    arena: Vec<u8>,
+    /// Start of key `k` in the arena (one more entry at the end).
+    starts: Vec<u32>,
+    /// For each entry: its key ([`BLANK`] for a blank value).
+    entry_key: Vec<u32>,
+}
+
+impl Keys {
+    /// The identity key entry `entry` has (empty for a blank value).
+    pub fn key_of(&self, entry: u32) -> &str {
+        match self.entry_key.get(entry as usize) {
+            Some(&id) if id != BLANK => std::str::from_utf8(self.key(id)).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    fn key(&self, id: u32) -> &[u8] {
+        &self.arena[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
+    }
+
+    fn count(&self) -> usize {
+        self.starts.len() - 1
+    }
+}
+
 /// Collects values and finds the duplicates among them, in memory proportional to the total
 /// length of the distinct keys: about 20 bytes a distinct key of 10 characters, and 4 an
 /// entry.
 pub struct Finder {
     near: NearKinds,
-    /// Distinct keys, back to back.
-    arena: Vec<u8>,
-    /// Start of key `k` in the arena (one more entry at the end).
-    starts: Vec<u32>,
+    keys: Keys,
     /// Key id by key hash; collisions are resolved by comparing bytes.
     ids: KeyTable,
-    /// For each entry: its key ([`BLANK`] for a blank value).
-    entry_key: Vec<u32>,
     /// For each entry: its source (column or file); empty while every entry is from source 0.
     entry_source: Vec<u32>,
     /// The alphabets in use, the default first; `source_class[s]` indexes the one of source `s`.
@@ -554,10 +579,8 @@ impl Finder {
     pub fn new(near: NearKinds) -> Finder {
         Finder {
             near,
-            arena: Vec::new(),
-            starts: vec![0],
+            keys: Keys { arena: Vec::new(), starts: vec![0], entry_key: Vec::new() },
             ids: KeyTable::with_slots(KeyTable::slots_for(0)),
-            entry_key: Vec::new(),
             entry_source: Vec::new(),
             classes: vec![Alphabet::Alphanumeric],
             source_class: Vec::new(),
@@ -569,9 +592,9 @@ impl Finder {
     /// Makes room for `entries` more entries and `keys` more distinct keys of `key_bytes`
     /// bytes in all: a finder that knows its size up front never copies what it holds.
     pub fn reserve(&mut self, entries: usize, keys: usize, key_bytes: usize) {
-        self.entry_key.reserve(entries);
-        self.starts.reserve(keys);
-        self.arena.reserve(key_bytes);
+        self.keys.entry_key.reserve(entries);
+        self.keys.starts.reserve(keys);
+        self.keys.arena.reserve(key_bytes);
         let slots = KeyTable::slots_for(self.key_count() + keys);
         if slots > self.ids.slots.len() {
             self.rehash(slots);
@@ -607,8 +630,8 @@ impl Finder {
         if id != BLANK {
             self.mark_class(id, source);
         }
-        let entry = self.entry_key.len();
-        self.entry_key.push(id);
+        let entry = self.keys.entry_key.len();
+        self.keys.entry_key.push(id);
         if source != 0 && self.entry_source.is_empty() {
             self.entry_source.resize(entry, 0);
         }
@@ -625,23 +648,20 @@ impl Finder {
 
     /// The identity key entry `entry` has (empty for a blank value).
     pub fn key_of(&self, entry: u32) -> &str {
-        match self.entry_key.get(entry as usize) {
-            Some(&id) if id != BLANK => std::str::from_utf8(self.key(id)).unwrap_or(""),
-            _ => "",
-        }
+        self.keys.key_of(entry)
     }
 
     /// Gives entry `entry` the identity key `key` in place of the one it was added with: its
     /// value's normalized form turned out to be another value's key (see [`KeyReader`]). The
     /// old key stays, so values one typo from the entry's value as written still join it.
     pub fn rekey(&mut self, entry: u32, key: &str) {
-        if entry as usize >= self.entry_key.len() {
+        if entry as usize >= self.keys.entry_key.len() {
             return;
         }
         let source = self.source(entry);
         let id = self.intern(key.as_bytes());
         self.mark_class(id, source);
-        let old = std::mem::replace(&mut self.entry_key[entry as usize], id);
+        let old = std::mem::replace(&mut self.keys.entry_key[entry as usize], id);
         if old != BLANK && old != id {
             self.aliases.push((old, id));
         }
@@ -649,17 +669,17 @@ impl Finder {
 
     /// How many distinct keys there are, and how many bytes they take.
     pub fn size(&self) -> (usize, usize) {
-        (self.key_count(), self.arena.len())
+        (self.key_count(), self.keys.arena.len())
     }
 
     /// Number of entries added.
     pub fn len(&self) -> usize {
-        self.entry_key.len()
+        self.keys.entry_key.len()
     }
 
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
-        self.entry_key.is_empty()
+        self.keys.entry_key.is_empty()
     }
 
     fn source(&self, entry: u32) -> u32 {
@@ -667,11 +687,11 @@ impl Finder {
     }
 
     fn key_count(&self) -> usize {
-        self.starts.len() - 1
+        self.keys.count()
     }
 
     fn key(&self, id: u32) -> &[u8] {
-        &self.arena[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
+        self.keys.key(id)
     }
 
     /// Notes that key `id` came from `source`'s alphabet.
@@ -703,8 +723,8 @@ impl Finder {
             return id;
         }
         let id = self.key_count() as u32;
-        self.arena.extend_from_slice(key);
-        self.starts.push(self.arena.len() as u32);
+        self.keys.arena.extend_from_slice(key);
+        self.keys.starts.push(self.keys.arena.len() as u32);
         if !self.key_classes.is_empty() {
             self.key_classes.push(0);
         }
@@ -727,13 +747,29 @@ impl Finder {
     /// Finds the groups: every set of entries linked by exact keys or near-duplicate links,
     /// with at least two entries. Groups come ordered by confidence, then by first entry.
     pub fn finish(&self) -> Vec<RawGroup> {
+        let (sets, links) = self.links();
+        self.groups(sets, links)
+    }
+
+    /// [`finish`](Finder::finish) for a finder that is done: the index of keys goes before
+    /// the groups are made, which then take its memory, and the entries' keys stay.
+    pub fn into_groups(mut self) -> (Vec<RawGroup>, Keys) {
+        let (sets, links) = self.links();
+        self.ids = KeyTable::with_slots(0);
+        self.key_classes = Vec::new();
+        let groups = self.groups(sets, links);
+        (groups, self.keys)
+    }
+
+    /// The sets of linked keys, and the reason for each link that joined two sets.
+    fn links(&self) -> (DisjointSets, Vec<(u32, Reason)>) {
         let mut sets = DisjointSets::default();
         let mut links: Vec<(u32, Reason)> = Vec::new();
         for &(old, new) in &self.aliases {
             sets.union(old, new);
         }
         self.link_near(&mut sets, &mut links);
-        self.groups(sets, links)
+        (sets, links)
     }
 
     /// The groups of entries, once keys are linked: linked keys by the root of their set,
@@ -742,7 +778,7 @@ impl Finder {
         // Entries per key, 2 standing for two or more; the top bit marks keys in a group.
         const GROUPED: u8 = 0x80;
         let mut count = vec![0u8; self.key_count()];
-        for &key in &self.entry_key {
+        for &key in &self.keys.entry_key {
             if key != BLANK {
                 count[key as usize] = (count[key as usize] + 1).min(2);
             }
@@ -776,39 +812,40 @@ impl Finder {
         for &key in group_of.keys() {
             count[key as usize] |= GROUPED;
         }
-        let mut entries: Vec<Vec<u32>> = vec![Vec::new(); groups as usize];
-        for (entry, &key) in self.entry_key.iter().enumerate() {
+        drop((total, linked));
+        let blank = || RawGroup { entries: Vec::new(), reasons: Vec::new(), confidence: 1.0 };
+        let mut groups: Vec<RawGroup> = (0..groups).map(|_| blank()).collect();
+        for (entry, &key) in self.keys.entry_key.iter().enumerate() {
             if key != BLANK && count[key as usize] & GROUPED != 0 {
-                entries[group_of[&key] as usize].push(entry as u32);
+                groups[group_of[&key] as usize].entries.push(entry as u32);
             }
         }
-        let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); groups as usize];
+        drop((count, group_of));
         for (key, reason) in links {
             if let Some(&g) = group_of_root.get(&sets.find(key)) {
-                reasons[g as usize].push(reason);
+                groups[g as usize].reasons.push(reason);
             }
         }
-        let mut groups: Vec<RawGroup> = entries
-            .into_iter()
-            .zip(reasons)
-            .map(|(entries, mut reasons)| {
-                let mut keyed: Vec<(u32, u32)> =
-                    entries.iter().map(|&e| (self.entry_key[e as usize], self.source(e))).collect();
-                keyed.sort_unstable();
-                let same_key = keyed.windows(2).filter(|w| w[0].0 == w[1].0);
-                if same_key.clone().next().is_some() {
-                    reasons.push(Reason::Exact);
-                }
-                if same_key.clone().any(|w| w[0].1 != w[1].1) {
-                    reasons.push(Reason::OtherColumn);
-                }
-                reasons.sort();
-                reasons.dedup();
-                let confidence = reasons.iter().map(|r| r.confidence()).fold(1.0, f64::min);
-                RawGroup { entries, reasons, confidence }
-            })
-            .collect();
-        groups.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entries[0].cmp(&b.entries[0])));
+        for group in &mut groups {
+            let mut keyed: Vec<(u32, u32)> =
+                group.entries.iter().map(|&e| (self.keys.entry_key[e as usize], self.source(e))).collect();
+            keyed.sort_unstable();
+            let same_key = keyed.windows(2).filter(|w| w[0].0 == w[1].0);
+            if same_key.clone().next().is_some() {
+                group.reasons.push(Reason::Exact);
+            }
+            if same_key.clone().any(|w| w[0].1 != w[1].1) {
+                group.reasons.push(Reason::OtherColumn);
+            }
+            group.reasons.sort();
+            group.reasons.dedup();
+            group.confidence = group.reasons.iter().map(|r| r.confidence()).fold(1.0, f64::min);
+        }
+        // No two groups share a first entry, so an unstable sort (which needs no buffer) gives
+        // the one order.
+        groups.sort_unstable_by(|a, b| {
+            b.confidence.total_cmp(&a.confidence).then(a.entries[0].cmp(&b.entries[0]))
+        });
         groups
     }
 
@@ -827,13 +864,24 @@ impl Finder {
             if !(0..keys).any(near_ok) {
                 continue;
             }
-            let mut linker = Linker::new(self, class, alphabet);
-            if self.near.confusable {
-                self.link_confusable(alphabet, near_ok, sets, links);
-            }
+            // The searches only read the keys: the typos are looked for on all cores, a range
+            // of keys each, and links are made after, in the order one search after the other
+            // found them. The look-alikes are looked for first, alone: their tables and the
+            // filter at once would take more memory.
+            let confusable =
+                if self.near.confusable { self.confusables(alphabet, near_ok) } else { Vec::new() };
+            let mut typo_links = Vec::new();
             if typos {
-                let filter = filter.get_or_insert_with(|| self.filter());
-                self.link_typos(filter, near_ok, &mut linker, sets, links);
+                let filter = &*filter.get_or_insert_with(|| self.filter());
+                let found = in_ranges(keys, |ids| self.typos(filter, near_ok, ids));
+                typo_links = found.into_iter().flatten().collect();
+            }
+            for (a, b) in confusable {
+                join(sets, links, a, b, Reason::Confusable);
+            }
+            let mut linker = Linker::new(self, class, alphabet);
+            for (a, b, reason) in typo_links {
+                linker.consider(sets, links, a, b, reason);
             }
             if self.near.substitution {
                 self.link_substitutions(near_ok, &mut linker, sets, links);
@@ -842,7 +890,7 @@ impl Finder {
         }
     }
 
-    /// A filter of every key; built after the confusable search, which needs memory of its own.
+    /// A filter of every key.
     fn filter(&self) -> Filter {
         let mut filter = Filter::new(self.key_count());
         for id in 0..self.key_count() as u32 {
@@ -852,20 +900,19 @@ impl Finder {
         filter
     }
 
-    /// Links keys one adjacent transposition, or one missing character, apart: for each key,
-    /// in order, its variants are looked for among the keys.
-    fn link_typos(
+    /// The keys one adjacent transposition, or one missing character, from keys `ids`: for
+    /// each key, in order, its variants are looked for among the keys.
+    fn typos(
         &self,
         filter: &Filter,
         near_ok: impl Fn(u32) -> bool,
-        linker: &mut Linker,
-        sets: &mut DisjointSets,
-        links: &mut Vec<(u32, Reason)>,
-    ) {
+        ids: Range<u32>,
+    ) -> Vec<(u32, u32, Reason)> {
+        let mut found = Vec::new();
         // A variant that may be a key is written out, by changing a byte or two of the last.
         let mut poly = Polynomial::default();
         let (mut swapped, mut dropped) = (Vec::new(), Vec::new());
-        for id in (0..self.key_count() as u32).filter(|&id| near_ok(id)) {
+        for id in ids.filter(|&id| near_ok(id)) {
             let key = self.key(id);
             let n = key.len();
             poly.start(key);
@@ -880,7 +927,7 @@ impl Finder {
                     let other = self.lookup(key_hash(&swapped), &swapped);
                     swapped.swap(p, p + 1);
                     if let Some(other) = other.filter(|&o| near_ok(o)) {
-                        linker.consider(sets, links, id, other, Reason::Transposition);
+                        found.push((id, other, Reason::Transposition));
                     }
                 }
             }
@@ -900,21 +947,17 @@ impl Finder {
                     dropped[written..p].copy_from_slice(&key[written..p]);
                     written = p;
                     if let Some(other) = self.lookup(key_hash(&dropped), &dropped).filter(|&o| near_ok(o)) {
-                        linker.consider(sets, links, id, other, Reason::MissingOrExtra);
+                        found.push((id, other, Reason::MissingOrExtra));
                     }
                 }
             }
         }
+        found
     }
 
-    /// Links keys that are the same once look-alikes are folded as `alphabet` says.
-    fn link_confusable(
-        &self,
-        alphabet: Alphabet,
-        near_ok: impl Fn(u32) -> bool,
-        sets: &mut DisjointSets,
-        links: &mut Vec<(u32, Reason)>,
-    ) {
+    /// Pairs of keys that are the same once look-alikes are folded as `alphabet` says: each
+    /// key with the first before it of its folded form.
+    fn confusables(&self, alphabet: Alphabet, near_ok: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
         let keys = self.key_count() as u32;
         let table: [u8; 256] = std::array::from_fn(|b| alphabet.fold(b as u8));
         let folded = |id: u32| self.key(id).iter().map(move |&b| table[b as usize]);
@@ -948,14 +991,16 @@ impl Finder {
             .collect();
         drop(twice);
         by_fold.sort_unstable();
+        let mut pairs = Vec::new();
         for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
             for (j, &(_, id)) in run.iter().enumerate() {
                 let same = run[..j].iter().map(|&(_, o)| o).find(|&o| folded(o).eq(folded(id)));
                 if let Some(other) = same {
-                    join(sets, links, other, id, Reason::Confusable);
+                    pairs.push((other, id));
                 }
             }
         }
+        pairs
     }
 
     /// Per position: keys equal once that position is blanked out.
@@ -998,6 +1043,22 @@ fn join(sets: &mut DisjointSets, links: &mut Vec<(u32, Reason)>, a: u32, b: u32,
     if sets.union(a, b) {
         links.push((a, reason));
     }
+}
+
+/// Keys a search takes at a time on one thread.
+const RANGE_KEYS: u32 = 1 << 14;
+
+/// `search` of the ranges of ids below `keys`, in order; on all cores with the `parallel`
+/// feature.
+fn in_ranges<T: Send>(keys: u32, search: impl Fn(Range<u32>) -> T + Sync) -> Vec<T> {
+    let ranges = (0..keys).step_by(RANGE_KEYS as usize).map(|start| start..keys.min(start + RANGE_KEYS));
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        ranges.collect::<Vec<_>>().into_par_iter().map(&search).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    ranges.map(search).collect()
 }
 
 /// How far from a sequential value its neighbours are looked for: units are often numbered
@@ -1197,7 +1258,8 @@ pub fn find_duplicates_with<S: AsRef<str>>(values: &[S], near: NearKinds) -> Vec
         finder.add(value.as_ref(), 0);
     }
     finder
-        .finish()
+        .into_groups()
+        .0
         .into_iter()
         .map(|g| {
             let exact = g.reasons.iter().all(|r| *r == Reason::Exact);
@@ -1410,6 +1472,20 @@ mod tests {
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].entries, vec![0, 1, 2]);
         assert_eq!(groups[0].reasons, vec![Reason::Exact, Reason::MissingOrExtra]);
+    }
+
+    #[test]
+    fn a_finder_that_is_done_gives_the_same_groups_and_keeps_the_keys() {
+        let mut f = Finder::new(NearKinds::all());
+        for v in
+            ["C02TJ0Q7GVC8", "CO2TJ0Q7GVC8", "C02TJ0Q7GV8C", "", "C02TJ0Q7GVC", "c02tj0q7gvc8", "SN100234"]
+        {
+            f.add(v, 0);
+        }
+        let finished = f.finish();
+        let (groups, keys) = f.into_groups();
+        assert_eq!(groups, finished);
+        assert_eq!((keys.key_of(1), keys.key_of(3), keys.key_of(99)), ("CO2TJ0Q7GVC8", "", ""));
     }
 
     #[test]

@@ -10,10 +10,11 @@ use super::columns::{Checked, Selection, choose_columns, open_input};
 use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions};
 use super::{EXIT_FINDINGS, EXIT_OK};
-use crate::dupes::{Alphabet, Finder, KeyReader, NearKinds, Reason};
+use crate::dupes::{Alphabet, Finder, KeyReader, Keys, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 /// Rows between updates of the progress bar.
 const BATCH: u64 = 1 << 15;
@@ -109,14 +110,13 @@ impl Entries {
 }
 
 /// Makes room in `finder` for the rest of a file of `size` bytes, read up to byte `position`,
-/// from what it added since it held `before` keys of `before` bytes: grown a little at a time,
-/// its tables would be copied, and both copies held for a while.
-fn reserve(finder: &mut Finder, file: &Entries, before: (usize, usize), position: Option<u64>, size: u64) {
+/// from what it added since it held `before` (entries, keys, key bytes): grown a little at a
+/// time, its tables would be copied, and both copies held for a while.
+fn reserve(finder: &mut Finder, before: (usize, usize, usize), position: Option<u64>, size: u64) {
     let Some(position) = position.filter(|&p| p > 0 && p < size) else { return };
     let scale = |n: usize| (n as f64 * (size - position) as f64 / position as f64 * 1.1) as usize;
     let (keys, key_bytes) = finder.size();
-    let entries = finder.len() - file.start as usize;
-    finder.reserve(scale(entries), scale(keys - before.0), scale(key_bytes - before.1));
+    finder.reserve(scale(finder.len() - before.0), scale(keys - before.1), scale(key_bytes - before.2));
 }
 
 /// The texts of some entries, in entry order, back to back.
@@ -169,12 +169,72 @@ impl Written {
     }
 
     /// The text of `entry` if the first reading has it.
-    fn get<'a>(&'a self, entry: u32, finder: &'a Finder) -> Option<&'a str> {
+    fn get<'a>(&'a self, entry: u32, keys: &'a Keys) -> Option<&'a str> {
         let word = self.as_key.get(entry as usize / 64).copied().unwrap_or(0);
         if word >> (entry % 64) & 1 == 1 {
-            return Some(finder.key_of(entry));
+            return Some(keys.key_of(entry));
         }
         self.kept.get(entry)
+    }
+}
+
+/// Rows keyed in one batch: a divisor of [`BATCH`], so that the early [`reserve`] falls at
+/// the end of a batch.
+const KEYED_ROWS: u64 = 1 << 12;
+
+/// The keys of up to [`KEYED_ROWS`] rows of a file, compared cells in row order.
+#[derive(Default)]
+struct Keyed {
+    /// The keys, back to back, with where each ends.
+    text: String,
+    ends: Vec<u32>,
+    /// How many rows the keys are of.
+    rows: u64,
+    /// How far into the file the last row ends ([`Input::position`]).
+    position: Option<u64>,
+}
+
+impl Keyed {
+    /// Adds the key of the next cell.
+    fn push(&mut self, key: &str) {
+        self.text.push_str(key);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// The keys, in the order they were added.
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| &self.text[start as usize..end as usize])
+    }
+
+    /// Empties the batch, keeping its buffers.
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.rows = 0;
+    }
+}
+
+/// Adds the keys of a file of `source` to `finder` as `batches` of them come, and gives each
+/// batch back to `spare` to be filled again.
+fn add_keys(
+    finder: &mut Finder,
+    source: &Source,
+    batches: mpsc::Receiver<Keyed>,
+    spare: mpsc::Sender<Keyed>,
+) {
+    let before = (finder.len(), finder.size().0, finder.size().1);
+    let mut rows = 0;
+    for batch in batches.iter() {
+        for (i, key) in batch.keys().enumerate() {
+            finder.add_key(key, source.compared[i % source.columns.len()]);
+        }
+        rows += batch.rows;
+        if rows == BATCH {
+            reserve(finder, before, batch.position, source.size);
+        }
+        // The reader is done when this fails.
+        let _ = spare.send(batch);
     }
 }
 
@@ -288,34 +348,55 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         progress.pass(format!("reading {}", input.name));
         let mut file =
             Entries { start: finder.len() as u32, first_row: 0, rows: 0, columns: source.columns.len() };
-        let before = finder.size();
-        while let Some(record) = input.next_row()? {
-            if file.rows == 0 {
-                file.first_row = record.number;
-            }
-            for (c, column) in source.columns.iter().enumerate() {
-                let value = record.text(column.index);
-                keys_of.plain_key_into(
-                    value,
-                    || Options { kind: column.kind, ..Options::default() },
-                    &mut key,
-                );
-                let entry = finder.add_key(&key, source.compared[c]);
-                // A key with a scanner prefix changes below: its text is kept.
-                let stripped = keys_of.stripped(&key).is_some();
-                if stripped {
-                    prefixed.push((entry, column.kind));
+        // Adding the keys takes as long as reading and keying the rows: a thread adds them,
+        // taking them in batches, which come back to be filled again.
+        let (to_adder, batches) = mpsc::sync_channel::<Keyed>(2);
+        let (to_reader, spare) = mpsc::channel::<Keyed>();
+        let mut batch = Keyed::default();
+        // Entries are numbered as they are added, so the next one's number is known here.
+        let mut entry = file.start;
+        std::thread::scope(|scope| -> Result<(), Failure> {
+            // Owned here, so that the adder stops when this does, by error or at the end.
+            let to_adder = to_adder;
+            let finder = &mut finder;
+            scope.spawn(move || add_keys(finder, source, batches, to_reader));
+            while let Some(record) = input.next_row()? {
+                if file.rows == 0 {
+                    file.first_row = record.number;
                 }
-                written.note(entry, value, !stripped && key == value);
-            }
-            file.rows += 1;
-            if file.rows % BATCH == 0 {
-                progress.set(file.rows);
-                if file.rows == BATCH {
-                    reserve(&mut finder, &file, before, input.position(), source.size);
+                for column in &source.columns {
+                    let value = record.text(column.index);
+                    keys_of.plain_key_into(
+                        value,
+                        || Options { kind: column.kind, ..Options::default() },
+                        &mut key,
+                    );
+                    batch.push(&key);
+                    // A key with a scanner prefix changes below: its text is kept.
+                    let stripped = keys_of.stripped(&key).is_some();
+                    if stripped {
+                        prefixed.push((entry, column.kind));
+                    }
+                    written.note(entry, value, !stripped && key == value);
+                    entry += 1;
+                }
+                file.rows += 1;
+                batch.rows += 1;
+                if batch.rows == KEYED_ROWS {
+                    batch.position = input.position();
+                    let next = spare.try_recv().unwrap_or_default();
+                    // The adder only stops when the batches do.
+                    let _ = to_adder.send(std::mem::replace(&mut batch, next));
+                    batch.clear();
+                }
+                if file.rows % BATCH == 0 {
+                    progress.set(file.rows);
                 }
             }
-        }
+            batch.position = input.position();
+            let _ = to_adder.send(batch);
+            Ok(())
+        })?;
         input.print_warnings();
         broken |= input.structural > 0;
         files.push(file);
@@ -324,7 +405,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     rekey_prefixed(&mut finder, &keys_of, &prefixed);
     drop(prefixed);
     progress.step("linking near duplicates");
-    let mut groups = finder.finish();
+    let (mut groups, keys) = finder.into_groups();
     let origin = |entry: u32| {
         let f = files.partition_point(|file| file.start <= entry) - 1;
         let (row, column) = files[f].row_and_column(entry);
@@ -342,12 +423,12 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     grouped.sort_unstable();
     let (mut known, mut wanted) = (Texts::default(), Vec::new());
     for e in grouped {
-        match written.get(e, &finder) {
+        match written.get(e, &keys) {
             Some(value) => known.push(e, value),
             None => wanted.push(e),
         }
     }
-    drop((written, finder));
+    drop((written, keys));
     let mut read_back = Texts::default();
     for (f, source) in sources.iter().enumerate() {
         let mut want = wanted.iter().map(|&e| (e, origin(e))).filter(|(_, o)| o.0 == f).peekable();
