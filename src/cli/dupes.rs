@@ -8,7 +8,7 @@
 use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns, open_input};
 use super::progress::Progress;
-use super::read::{Input, Located, ReadOptions};
+use super::read::{Input, Located, ReadOptions, Row};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, Keys, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
@@ -360,7 +360,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             let to_adder = to_adder;
             let finder = &mut finder;
             scope.spawn(move || add_keys(finder, source, batches, to_reader));
-            while let Some(record) = input.next_row()? {
+            // One row's strings, reused from row to row.
+            let mut record = Row::default();
+            while input.next_row_into(&mut record)? {
                 if file.rows == 0 {
                     file.first_row = record.number;
                 }
@@ -437,7 +439,8 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
         let mut input = source.open()?;
         progress.pass(format!("reading back rows of {}", input.name));
-        while let Some(record) = input.next_row()? {
+        let mut record = Row::default();
+        while input.next_row_into(&mut record)? {
             if record.number % BATCH == 0 {
                 progress.set(record.number - files[f].first_row);
             }
