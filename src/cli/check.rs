@@ -540,13 +540,13 @@ impl Tally {
             Outcome::Valid(d) => {
                 self.valid += 1;
                 if !d.vendor.is_empty() {
-                    count(&mut self.by_vendor, &d.vendor);
+                    count(&mut self.by_vendor, &d.vendor, 1);
                 }
-                count(&mut self.by_kind, d.kind.as_str());
+                count(&mut self.by_kind, d.kind.as_str(), 1);
             }
             Outcome::Invalid { problem, .. } => {
                 self.invalid += 1;
-                count(&mut self.by_reason, problem.kind().as_str());
+                count(&mut self.by_reason, problem.kind().as_str(), 1);
                 if problem.kind() == ProblemKind::Placeholder {
                     self.placeholders += 1;
                 }
@@ -572,18 +572,18 @@ impl Tally {
             (&mut self.by_kind, &other.by_kind),
         ] {
             for (name, n) in theirs {
-                *mine.entry(name.clone()).or_default() += n;
+                count(mine, name, *n);
             }
         }
     }
 }
 
-/// Adds one to `name`'s count, allocating its key only the first time.
-fn count(counts: &mut BTreeMap<String, u64>, name: &str) {
+/// Adds `n` to `name`'s count, allocating its key only the first time.
+fn count(counts: &mut BTreeMap<String, u64>, name: &str, n: u64) {
     match counts.get_mut(name) {
-        Some(n) => *n += 1,
+        Some(count) => *count += n,
         None => {
-            counts.insert(name.to_string(), 1);
+            counts.insert(name.to_string(), n);
         }
     }
 }
@@ -791,7 +791,7 @@ fn sorted_cells(keys: &[u64], columns: usize) -> Vec<u64> {
     // Sized exactly: grown by doubling it would hold twice the room, for millions of cells.
     let mut sorted = Vec::with_capacity(keys.iter().filter(|&&key| key != 0).count());
     let cells = keys.iter().enumerate().filter(|&(_, &key)| key != 0);
-    sorted.extend(cells.map(|(cell, &key)| column_key(key, cell % columns) >> 32 << 32 | cell as u64));
+    sorted.extend(cells.map(|(cell, _)| cell_key(keys, columns, cell) >> 32 << 32 | cell as u64));
     // A radix sort by the top half, from its lowest digit up; each pass keeps the order of
     // what it does not sort by, so places stay in order. 2,048 counts fit the fastest cache.
     let mut spare = vec![0; sorted.len()];
@@ -821,11 +821,10 @@ fn place(v: u64) -> u32 {
 /// Calls `group` with the places, in order, of each key that two or more cells of one column
 /// share, from [`sorted_cells`] and the keys.
 fn for_each_group(sorted: &[u64], keys: &[u64], columns: usize, mut group: impl FnMut(&[u32])) {
-    let full = |cell: u32| column_key(keys[cell as usize], cell as usize % columns);
     let (mut cells, mut members) = (Vec::new(), Vec::new());
     for run in sorted.chunk_by(|a, b| a >> 32 == b >> 32).filter(|run| run.len() > 1) {
         cells.clear();
-        cells.extend(run.iter().map(|&v| (full(place(v)), place(v))));
+        cells.extend(run.iter().map(|&v| (cell_key(keys, columns, place(v) as usize), place(v))));
         // Keys that share their top half and differ below are rare (a few hundred among
         // millions): sorted apart here.
         cells.sort_unstable();
@@ -841,12 +840,17 @@ fn for_each_group(sorted: &[u64], keys: &[u64], columns: usize, mut group: impl 
 fn has_key(sorted: &[u64], keys: &[u64], columns: usize, key: u64) -> bool {
     let top = key >> 32;
     let start = sorted.partition_point(|&v| v >> 32 < top);
-    let run = sorted[start..].iter().take_while(|&&v| v >> 32 == top);
-    run.map(|&v| place(v) as usize).any(|cell| column_key(keys[cell], cell % columns) == key)
+    let mut run = sorted[start..].iter().take_while(|&&v| v >> 32 == top);
+    run.any(|&v| cell_key(keys, columns, place(v) as usize) == key)
 }
 
 /// The most checked cells a file may have: a cell's place is 32 bits in [`sorted_cells`].
 const MAX_CELLS: usize = u32::MAX as usize;
+
+/// The key of cell `cell` of `keys` (`columns` a row) in its column.
+fn cell_key(keys: &[u64], columns: usize, cell: usize) -> u64 {
+    column_key(keys[cell], cell % columns)
+}
 
 /// A cell's key made distinct per column: equal values in two columns are not duplicates.
 fn column_key(key: u64, column: usize) -> u64 {
