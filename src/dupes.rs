@@ -34,6 +34,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Keys shorter than this are only ever exact duplicates: short values are one typo apart from
 /// too many others to mean anything.
@@ -957,39 +958,45 @@ impl Finder {
 
     /// Pairs of keys that are the same once look-alikes are folded as `alphabet` says: each
     /// key with the first before it of its folded form.
-    fn confusables(&self, alphabet: Alphabet, near_ok: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
+    fn confusables(&self, alphabet: Alphabet, near_ok: impl Fn(u32) -> bool + Sync) -> Vec<(u32, u32)> {
         let keys = self.key_count() as u32;
         let table: [u8; 256] = std::array::from_fn(|b| alphabet.fold(b as u8));
         let folded = |id: u32| self.key(id).iter().map(move |&b| table[b as usize]);
-        let mut buffer = Vec::new();
-        // The low half of the hash, 32 bits, places the key in the bitsets below; the high half
-        // sorts it.
-        let mut fold_hash = |id: u32| {
+        let fold_hash = |id: u32, buffer: &mut Vec<u8>| {
             buffer.clear();
             buffer.extend(folded(id));
-            key_hash(&buffer)
+            key_hash(buffer)
         };
         // Only keys whose folded hash is some other key's too can share a folded form: a bit
         // per hash seen once and one per hash seen twice find them, in a few bits per key.
+        // Setting bits is the same in any order, so the ranges of keys mark them on all cores.
         let bits = (keys as u64 * 8).next_power_of_two().max(64);
-        let bit = |h: u64| ((h & (bits - 1)) / 64, 1u64 << (h & 63));
-        let (mut once, mut twice) = (vec![0u64; bits as usize / 64], vec![0u64; bits as usize / 64]);
-        for id in (0..keys).filter(|&id| near_ok(id)) {
-            let (w, b) = bit(fold_hash(id));
-            twice[w as usize] |= once[w as usize] & b;
-            once[w as usize] |= b;
-        }
+        let bit = |h: u64| (((h & (bits - 1)) / 64) as usize, 1u64 << (h & 63));
+        let words = || (0..bits / 64).map(|_| AtomicU64::new(0)).collect::<Vec<_>>();
+        let (once, twice) = (words(), words());
+        in_ranges(keys, |ids| {
+            let mut buffer = Vec::new();
+            for id in ids.filter(|&id| near_ok(id)) {
+                let (w, b) = bit(fold_hash(id, &mut buffer));
+                if once[w].fetch_or(b, Relaxed) & b != 0 {
+                    twice[w].fetch_or(b, Relaxed);
+                }
+            }
+        });
         drop(once);
         // Keys by the hash of their folded form, sorted: equal folded forms sit together.
-        let mut by_fold: Vec<(u32, u32)> = (0..keys)
-            .filter(|&id| near_ok(id))
-            .filter_map(|id| {
-                let h = fold_hash(id);
+        let shared = in_ranges(keys, |ids| {
+            let mut buffer = Vec::new();
+            let ids = ids.filter(|&id| near_ok(id));
+            let pairs = ids.filter_map(|id| {
+                let h = fold_hash(id, &mut buffer);
                 let (w, b) = bit(h);
-                (twice[w as usize] & b != 0).then_some(((h >> 32) as u32, id))
-            })
-            .collect();
+                (twice[w].load(Relaxed) & b != 0).then_some(((h >> 32) as u32, id))
+            });
+            pairs.collect::<Vec<_>>()
+        });
         drop(twice);
+        let mut by_fold: Vec<(u32, u32)> = shared.concat();
         by_fold.sort_unstable();
         let mut pairs = Vec::new();
         for run in by_fold.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
