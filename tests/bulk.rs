@@ -727,6 +727,34 @@ fn a_value_moved_to_its_prefixless_key_leaves_the_group_it_came_from() {
     assert_eq!(groups, ["row 2", "row 2", "row 4", "row 4"]);
 }
 
+/// With only the summary asked for, one pass checks and keys the cells (reading only the
+/// columns it needs); its counts must be those of the two passes that write the rows.
+#[test]
+fn the_summary_alone_counts_what_the_annotated_run_counts() {
+    let input = scratch("summary-alone.csv");
+    let mut text = b"Serial Number,Manufacturer,Owner\nSC02TJ0Q7GVC8,,ann\nC02TJ0Q7GVC8,,b".to_vec();
+    text.extend(b"\xFFb\nSC02TJ0Q7GVC8,Dell,x\nSC02TJ0Q7GVC8,Dell,y,extra\nZZZ,Dell,\n");
+    std::fs::write(&input, text).unwrap();
+    let input = input.to_str().unwrap();
+    let written = scratch("summary-alone-out.csv");
+    let alone = summary(&serialkit(&["check", input, "-c", "Serial Number", "--summary", "json"]));
+    let with_rows = serialkit(&[
+        "check",
+        input,
+        "-c",
+        "Serial Number",
+        "--summary",
+        "json",
+        "-o",
+        written.to_str().unwrap(),
+    ]);
+    assert_eq!(alone, summary(&with_rows));
+    // The prefixed pair, the two Dell rows; the bad byte in the unchecked column and the
+    // ragged row are still warned about.
+    assert_eq!((&alone["duplicate_groups"], &alone["duplicate_rows"]), (&2.into(), &4.into()), "{alone}");
+    assert_eq!((&alone["warnings"], &alone["invalid"]), (&2.into(), &3.into()), "{alone}");
+}
+
 #[test]
 fn each_row_is_written_as_read_whatever_the_rows_before_it_held() {
     // Rows are read into reused buffers: a long, wide or non-UTF-8 row must leave nothing in

@@ -2,7 +2,8 @@
 //!
 //! Two passes over the file keep memory bounded: the first hashes each checked cell to find
 //! duplicates (8 bytes a cell kept, up to 24 while they are sorted), the second checks rows in
-//! parallel chunks and writes them in input order with the findings appended.
+//! parallel chunks and writes them in input order with the findings appended. When only the
+//! summary is asked for, no row waits for its group: one pass checks and hashes the cells.
 
 use super::columns::{Checked, Selection, choose_columns, destinations, open_input};
 use super::progress::Progress;
@@ -182,8 +183,18 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     }
     let reading = Reading { registry, vendor_column, vendor: args.vendor.as_deref(), strict: args.strict };
     let progress = Progress::new(args.quiet);
-    progress.pass("looking for duplicates");
-    let groups = duplicate_groups(&located, &read_options, &columns, &reading, &progress)?;
+    let keys_of = KeyReader::new(registry);
+    // With no rows written, no row needs its group before it is checked: one pass checks the
+    // cells and keys them, and reads only the columns it looks at.
+    let one_pass = args.output.is_none() && args.summary == SummaryFormat::Json;
+    let mut groups = Groups::default();
+    if one_pass {
+        input.only_columns_warned(&columns.iter().map(|c| c.index).chain(vendor_column).collect::<Vec<_>>());
+    } else {
+        progress.pass("looking for duplicates");
+        let read = read_keys(&located, &read_options, &columns, &reading, &keys_of, &progress)?;
+        groups = duplicate_groups(read, &columns, &reading, &keys_of);
+    }
     let destinations = destinations(&input);
 
     let mut header = input.header.clone();
@@ -196,8 +207,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         }
     }
     let format = args.format.unwrap_or_else(|| Format::from_path(args.output.as_deref()));
-    let quiet_rows = args.output.is_none() && args.summary == SummaryFormat::Json;
-    let mut out = Output::create(args.output.as_deref(), format, quiet_rows)?;
+    let mut out = Output::create(args.output.as_deref(), format, one_pass)?;
     // `valid`, the first appended field of each checked column, is true or false.
     let booleans: Vec<usize> = (0..columns.len()).map(|c| width + c * FIELDS.len()).collect();
     out.header(&header, &booleans, input.has_header)?;
@@ -210,8 +220,12 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         width,
         fix: args.fix,
         layout: out.layout().clone(),
+        keys_of: one_pass.then_some(&keys_of),
     };
-    let (input, tally) = checker.run(input, &mut out, &progress)?;
+    let (input, tally, keys) = checker.run(input, &mut out, &progress, &located.name)?;
+    if let Some(keys) = keys {
+        groups = duplicate_groups(keys, &columns, &reading, &keys_of);
+    }
     let summary = Summary {
         tally,
         columns: columns.iter().map(|c| c.name.clone()).collect(),
@@ -345,26 +359,38 @@ struct Checker<'a> {
     fix: bool,
     /// How rows are written out.
     layout: Layout,
+    /// Set when the rows are checked in one pass: their cells are keyed as they are checked.
+    keys_of: Option<&'a KeyReader<'a>>,
 }
 
 /// What a chunk of rows came to.
-struct Chunk {
+struct Chunk<'a> {
     /// The rows, ready to write.
     rendered: Rendered,
     /// Their counts.
     tally: Tally,
+    /// In one pass, the key of each checked cell (see [`key_cells`]).
+    keys: Vec<(u64, Option<Prefixed<'a>>)>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Checks the rows of `input` and writes them to `out`, in three overlapping stages: a
     /// reader thread reads the next batch, a checker thread has the batch after it checked and
     /// rendered on all cores, and this thread writes, in input order. Batches go back to the
     /// reader, whose strings are reused for the next rows. Gives the input back (for its
-    /// warnings) with the counts.
-    fn run(&self, input: Input, out: &mut Output, progress: &Progress) -> Result<(Input, Tally), Failure> {
-        type Batch = (Vec<Row>, Vec<io::Result<Chunk>>);
+    /// warnings) with the counts, and in one pass the keys of the checked cells (`file` names
+    /// the file in the error for too many of them).
+    fn run(
+        &self,
+        input: Input,
+        out: &mut Output,
+        progress: &Progress,
+        file: &str,
+    ) -> Result<(Input, Tally, Option<Keys<'a>>), Failure> {
+        type Batch<'a> = (Vec<Row>, Vec<io::Result<Chunk<'a>>>);
         let (to_writer, checked) = std::sync::mpsc::sync_channel::<Result<Batch, String>>(2);
         let mut tally = Tally::default();
+        let mut keys = self.keys_of.map(|_| Keys::default());
         let input = std::thread::scope(|scope| -> Result<Input, Failure> {
             // Owned here, so that a write error drops it and the other stages stop.
             let checked = checked;
@@ -395,10 +421,16 @@ impl Checker<'_> {
             });
             for batch in checked.iter() {
                 let (rows, chunks) = batch?;
+                if let Some(keys) = &mut keys {
+                    keys.note_rows(&rows, self.columns.len(), file)?;
+                }
                 for chunk in chunks {
                     let mut chunk = chunk?;
                     out.write(&mut chunk.rendered)?;
                     tally.add(&chunk.tally);
+                    if let Some(keys) = &mut keys {
+                        keys.push(chunk.keys);
+                    }
                 }
                 progress.set(tally.rows);
                 // The reader may have finished: then the rows are not needed.
@@ -406,12 +438,17 @@ impl Checker<'_> {
             }
             reader.join().map_err(|_| Failure::Usage("the reader thread failed".into()))
         })?;
-        Ok((input, tally))
+        Ok((input, tally, keys))
     }
 
     /// Checks and renders `rows`, the first of which is data row `start` (0-based).
-    fn chunk(&self, rows: &mut [Row], start: usize) -> io::Result<Chunk> {
-        let mut chunk = Chunk { rendered: Rendered::default(), tally: Tally::default() };
+    fn chunk(&self, rows: &mut [Row], start: usize) -> io::Result<Chunk<'a>> {
+        // Keyed before `--fix` rewrites the cells, as the first pass would have.
+        let keys = match self.keys_of {
+            Some(keys_of) => chunk_keys(rows, self.columns, self.reading, keys_of),
+            None => Vec::new(),
+        };
+        let mut chunk = Chunk { rendered: Rendered::default(), tally: Tally::default(), keys };
         let mut vendors = VendorOptions::default();
         let mut reports = Vec::with_capacity(self.columns.len());
         // The appended cells, their strings reused from row to row.
@@ -630,8 +667,9 @@ fn print_summary(summary: &Summary) {
     }
 }
 
-/// Duplicate groups per checked cell, found in a first pass: cells equal once case, spaces and
-/// punctuation are ignored. Group ids are the 1-based row number of the group's first row.
+/// Duplicate groups per checked cell: cells equal once case, spaces and punctuation are
+/// ignored. Group ids are the 1-based row number of the group's first row.
+#[derive(Default)]
 struct Groups {
     /// The group of each checked cell, row by row (0 for none).
     ids: Vec<u64>,
@@ -643,15 +681,9 @@ struct Groups {
     width: usize,
 }
 
-fn duplicate_groups(
-    located: &Located,
-    options: &ReadOptions,
-    columns: &[Checked],
-    reading: &Reading,
-    progress: &Progress,
-) -> Result<Groups, Failure> {
-    let keys_of = KeyReader::new(reading.registry);
-    let read = read_keys(located, options, columns, reading, &keys_of, progress)?;
+/// The groups of the cells `read`, a value with a scanner prefix in the group of the value
+/// without it, when that is another cell's.
+fn duplicate_groups(read: Keys, columns: &[Checked], reading: &Reading, keys_of: &KeyReader) -> Groups {
     let (mut keys, n) = (read.keys, columns.len());
     let mut sorted = sorted_cells(&keys, n);
     // Found against the keys as read; applied after.
@@ -685,10 +717,11 @@ fn duplicate_groups(
     for (cell, first) in grouped {
         ids[cell as usize] = read.first_row + (first as usize / n) as u64;
     }
-    Ok(Groups { ids, groups, rows, width: read.width })
+    Groups { ids, groups, rows, width: read.width }
 }
 
-/// The keys of a file's checked cells, from [`read_keys`].
+/// The keys of a file's checked cells, from [`read_keys`] or a single pass.
+#[derive(Default)]
 struct Keys<'a> {
     /// The identity-key hash of every checked cell, row by row, column by column.
     keys: Vec<u64>,
@@ -698,6 +731,38 @@ struct Keys<'a> {
     first_row: u64,
     /// The field count of the widest row.
     width: usize,
+}
+
+impl<'a> Keys<'a> {
+    /// Notes a batch of `rows` (`columns` cells each) whose keys come next: the first row's
+    /// number and the width; refuses a file of more cells than a group can name (`file`).
+    fn note_rows(&mut self, rows: &[Row], columns: usize, file: &str) -> Result<(), Failure> {
+        let Some(first) = rows.first() else { return Ok(()) };
+        if self.keys.is_empty() {
+            self.first_row = first.number;
+        }
+        // A cell's row follows from its place.
+        debug_assert!(
+            rows.iter().zip(self.keys.len() / columns..).all(|(r, i)| r.number == self.first_row + i as u64)
+        );
+        if self.keys.len() + rows.len() * columns > MAX_CELLS {
+            return Err(Failure::Usage(format!(
+                "{file}: more than {MAX_CELLS} checked cells; split the file"
+            )));
+        }
+        self.width = rows.iter().map(|row| row.cells.len()).fold(self.width, usize::max);
+        Ok(())
+    }
+
+    /// Adds the keys of the next cells, from [`key_cells`].
+    fn push(&mut self, cells: impl IntoIterator<Item = (u64, Option<Prefixed<'a>>)>) {
+        for (key, prefix) in cells {
+            if let Some(cell) = prefix {
+                self.prefixed.push(Prefixed { cell: self.keys.len(), ..cell });
+            }
+            self.keys.push(key);
+        }
+    }
 }
 
 /// Reads the file's checked cells (and the vendor column) for their keys; the next batch is
@@ -713,7 +778,7 @@ fn read_keys<'a>(
     let mut input = Input::open(located, options)?;
     let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
     input.only_columns(&read);
-    let mut found = Keys { keys: Vec::new(), prefixed: Vec::new(), first_row: 0, width: 0 };
+    let mut found = Keys::default();
     std::thread::scope(|scope| -> Result<(), Failure> {
         let ahead = ReadAhead::start(scope, input, BATCH);
         for batch in ahead.batches.iter() {
@@ -721,31 +786,9 @@ fn read_keys<'a>(
             if batch.is_empty() {
                 break;
             }
-            let keys = &mut found.keys;
-            if keys.is_empty() {
-                found.first_row = batch[0].number;
-            }
-            // A cell's row follows from its place.
-            debug_assert!(
-                batch
-                    .iter()
-                    .zip(keys.len() / columns.len()..)
-                    .all(|(r, i)| r.number == found.first_row + i as u64)
-            );
-            if keys.len() + batch.len() * columns.len() > MAX_CELLS {
-                return Err(Failure::Usage(format!(
-                    "{}: more than {MAX_CELLS} checked cells; split the file",
-                    located.name
-                )));
-            }
-            found.width = batch.iter().map(|row| row.cells.len()).fold(found.width, usize::max);
-            for (key, prefix) in key_cells(&batch, columns, reading, keys_of) {
-                if let Some(cell) = prefix {
-                    found.prefixed.push(Prefixed { cell: keys.len(), ..cell });
-                }
-                keys.push(key);
-            }
-            progress.set((keys.len() / columns.len()) as u64);
+            found.note_rows(&batch, columns.len(), &located.name)?;
+            found.push(key_cells(&batch, columns, reading, keys_of));
+            progress.set((found.keys.len() / columns.len()) as u64);
             // The reader may have finished: then the rows are not needed.
             let _ = ahead.recycle.send(batch);
         }
@@ -762,23 +805,29 @@ fn key_cells<'a>(
     reading: &Reading<'a>,
     keys_of: &KeyReader,
 ) -> Vec<(u64, Option<Prefixed<'a>>)> {
-    rows.par_chunks(1024)
-        .flat_map_iter(|rows| {
-            // One key buffer for a chunk of rows: the key is hashed, and kept only with a prefix.
-            let mut key = String::new();
-            let cells = rows.iter().flat_map(|row| columns.iter().map(move |column| (row, column)));
-            cells
-                .map(|(row, column)| {
-                    let options = || reading.options(reading.vendor(row), column);
-                    keys_of.plain_key_into(row.text(column.index), options, &mut key);
-                    let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
-                        cell: 0,
-                        key: key.clone(),
-                        vendor: reading.vendor(row),
-                    });
-                    (identity_hash(&key), prefixed)
-                })
-                .collect::<Vec<_>>()
+    rows.par_chunks(1024).flat_map_iter(|rows| chunk_keys(rows, columns, reading, keys_of)).collect()
+}
+
+/// [`key_cells`] of a chunk of rows, on this thread.
+fn chunk_keys<'a>(
+    rows: &[Row],
+    columns: &[Checked],
+    reading: &Reading<'a>,
+    keys_of: &KeyReader,
+) -> Vec<(u64, Option<Prefixed<'a>>)> {
+    // One key buffer for the chunk: the key is hashed, and kept only with a prefix.
+    let mut key = String::new();
+    let cells = rows.iter().flat_map(|row| columns.iter().map(move |column| (row, column)));
+    cells
+        .map(|(row, column)| {
+            let options = || reading.options(reading.vendor(row), column);
+            keys_of.plain_key_into(row.text(column.index), options, &mut key);
+            let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
+                cell: 0,
+                key: key.clone(),
+                vendor: reading.vendor(row),
+            });
+            (identity_hash(&key), prefixed)
         })
         .collect()
 }

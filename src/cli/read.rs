@@ -106,6 +106,9 @@ pub struct Input {
     /// When set, only the columns marked here are read (the others come back empty): passes
     /// that need one column of a wide file skip the cost of the rest.
     only: Option<Vec<bool>>,
+    /// Whether the columns not read are still checked for what the warnings report (bytes that
+    /// are not UTF-8, NULs, long cells), as a pass whose warnings are shown needs.
+    warn_unread: bool,
     /// The last row read had a line break in its last cell: if the file then ends inside
     /// quotes, that cell swallowed the rest of it.
     open_quote: Option<(u64, usize)>,
@@ -251,6 +254,7 @@ impl Input {
             structural: 0,
             width: 0,
             only: None,
+            warn_unread: false,
             open_quote: None,
             ends_quoted,
             ended: false,
@@ -315,11 +319,19 @@ impl Input {
         }
     }
 
-    /// Reads only `columns` from now on; the other cells come back empty.
+    /// Reads only `columns` from now on; the other cells come back empty, and what is wrong
+    /// with them is not looked for.
     pub fn only_columns(&mut self, columns: &[usize]) {
         let mut read = vec![false; columns.iter().max().map_or(0, |&c| c + 1)];
         columns.iter().for_each(|&c| read[c] = true);
         self.only = Some(read);
+    }
+
+    /// [`Input::only_columns`], with the other cells still looked at for the warnings: the
+    /// same warnings as reading every column, without copying what nobody reads.
+    pub fn only_columns_warned(&mut self, columns: &[usize]) {
+        self.only_columns(columns);
+        self.warn_unread = true;
     }
 
     /// Up to `n` more rows; an empty batch at the end.
@@ -456,41 +468,40 @@ impl Input {
             cell.clear();
             if self.only.as_ref().is_some_and(|only| !only.get(i).copied().unwrap_or(false)) {
                 // A column nobody reads: kept in place, empty.
+                if self.warn_unread {
+                    self.warn_about(number, i, field);
+                }
                 continue;
             }
-            if field.len() > LONG_CELL_BYTES {
-                self.warnings.push(Warning {
-                    row: number,
-                    column: Some(i),
-                    message: format!(
-                        "a cell of {} bytes, far longer than any identifier; checked as too long, \
-                         written unchanged",
-                        field.len()
-                    ),
-                });
-            }
-            if field.contains(&0) {
-                self.warnings.push(Warning {
-                    row: number,
-                    column: Some(i),
-                    message: "a NUL byte in the cell (binary data or a broken export?); kept as it is".into(),
-                });
-            }
-            match std::str::from_utf8(field) {
-                Ok(s) => cell.push_str(s),
-                Err(_) => {
-                    self.warnings.push(Warning {
-                        row: number,
-                        column: Some(i),
-                        message: "not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV \
-                                  unchanged"
-                            .into(),
-                    });
+            match self.warn_about(number, i, field) {
+                Some(text) => cell.push_str(text),
+                None => {
                     cell.push_str(&String::from_utf8_lossy(field));
                     row.raw.push((i, field.to_vec()));
                 }
             }
         }
+    }
+
+    /// Warns about what is wrong with `field`, cell `column` of row `number`; its text when it
+    /// is UTF-8.
+    fn warn_about<'f>(&mut self, number: u64, column: usize, field: &'f [u8]) -> Option<&'f str> {
+        let mut warn =
+            |message: String| self.warnings.push(Warning { row: number, column: Some(column), message });
+        if field.len() > LONG_CELL_BYTES {
+            warn(format!(
+                "a cell of {} bytes, far longer than any identifier; checked as too long, written unchanged",
+                field.len()
+            ));
+        }
+        if field.contains(&0) {
+            warn("a NUL byte in the cell (binary data or a broken export?); kept as it is".into());
+        }
+        let text = std::str::from_utf8(field).ok();
+        if text.is_none() {
+            warn("not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV unchanged".into());
+        }
+        text
     }
 
     /// Notes what the end of the file shows: a quote never closed, or no data rows at all.
