@@ -240,6 +240,31 @@ enum NoReading {
 /// when it is one (a MAC address asked for as a serial).
 pub(crate) type Refusal = (Problem, Option<Box<Decoded>>);
 
+/// How much of a reading to build. Bulk checks show a few of its fields; building the others,
+/// with the reasons, was most of the work of checking a MAC address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// Every field, and the reasons.
+    Full,
+    /// Kind, vendor, format, normalized value and confidence, and the date's and the model's
+    /// fields ([`DATE_FIELDS`], [`MODEL_FIELDS`]); the other fields and the reasons may be left
+    /// out (vendor formats and the MAC and IMEI parsers leave them out).
+    Brief,
+}
+
+/// The fields that tell when a unit was made, the first found shown.
+pub(crate) const DATE_FIELDS: [&str; 3] = ["date", "year", "year_candidates"];
+
+/// The fields that tell what model a unit is, the first found shown.
+pub(crate) const MODEL_FIELDS: [&str; 2] = ["model_id", "model"];
+
+impl Detail {
+    /// Whether a reading built this way has the field `name`.
+    pub(crate) fn keeps(self, name: &str) -> bool {
+        self == Detail::Full || DATE_FIELDS.contains(&name) || MODEL_FIELDS.contains(&name)
+    }
+}
+
 /// Why a reading was chosen: its `reason`, the reasons joined with "; ". Written only for the
 /// readings returned; the others are ranked by confidence alone.
 pub(crate) struct Reasons {
@@ -258,6 +283,14 @@ impl Reasons {
     /// Reasons nobody will read: pushing them costs nothing.
     pub(crate) fn unwritten() -> Reasons {
         Reasons { text: None, count: 0 }
+    }
+
+    /// The reasons of a reading built with `detail`: written for a full one only.
+    pub(crate) fn of(detail: Detail) -> Reasons {
+        match detail {
+            Detail::Full => Reasons::written(),
+            Detail::Brief => Reasons::unwritten(),
+        }
     }
 
     /// Adds a reason (`format_args!` formats it only when it is written).
@@ -396,25 +429,38 @@ impl Registry {
     /// The best reading of `value`, or what is wrong with it: [`Registry::decode`] without the
     /// other candidates, for bulk work.
     pub fn best(&self, value: &str, options: &Options) -> Result<Decoded, Problem> {
-        self.best_or_other(value, options).map_err(|(problem, _)| problem)
+        self.best_or_other(value, options, Detail::Full).map_err(|(problem, _)| problem)
     }
 
-    /// [`Registry::best`], with what the value is when it is refused as the wrong kind (a MAC
-    /// address asked for as a serial): bulk checks show it, and need not decode it again.
-    pub(crate) fn best_or_other(&self, value: &str, options: &Options) -> Result<Decoded, Refusal> {
+    /// [`Registry::best`], built with `detail`, with what the value is when it is refused as
+    /// the wrong kind (a MAC address asked for as a serial): bulk checks show it, and need not
+    /// decode it again. That other reading is always brief.
+    pub(crate) fn best_or_other(
+        &self,
+        value: &str,
+        options: &Options,
+        detail: Detail,
+    ) -> Result<Decoded, Refusal> {
         let cleaned = Cleaned::new(value);
-        self.best_reading(value, &cleaned, options)
+        self.best_reading(value, &cleaned, options, detail)
             .map_err(|none| self.explain(value, &cleaned, options, none, false))
     }
 
-    /// The best reading, when there is one; nothing is explained otherwise. For hints that only
-    /// need to know what else a value is.
+    /// The best reading, when there is one, brief; nothing is explained otherwise. For hints
+    /// that only need to know what else a value is.
     fn reading(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Option<Decoded> {
-        self.best_reading(value, cleaned, options).ok()
+        self.best_reading(value, cleaned, options, Detail::Brief).ok()
     }
 
-    /// What every format and standard parser that fits the value's length and kind made of it.
-    fn gather(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Result<Gathered<'_>, NoReading> {
+    /// What every format and standard parser that fits the value's length and kind made of it;
+    /// the standard parsers' readings built with `detail`.
+    fn gather(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+        detail: Detail,
+    ) -> Result<Gathered<'_>, NoReading> {
         self.precheck(cleaned, options.kind).map_err(NoReading::Refused)?;
         let vendor = match &options.vendor {
             Some(name) => Some(
@@ -429,7 +475,7 @@ impl Registry {
         // MAC, IMEI, GTIN and friends belong to no vendor: tried when no vendor was named, or
         // when such a kind was asked for (the vendor then does not matter).
         let standard = match vendor.is_none() || standard_kind {
-            true => crate::ids::identify_cleaned(value, cleaned, options.kind, options.strict),
+            true => crate::ids::identify_cleaned(value, cleaned, options.kind, options.strict, detail),
             false => Vec::new(),
         };
         Ok(Gathered { vendor, attempts, standard })
@@ -442,8 +488,10 @@ impl Registry {
         cleaned: &Cleaned,
         options: &Options,
     ) -> Result<Vec<Decoded>, NoReading> {
-        let Gathered { vendor, mut attempts, standard } = self.gather(value, cleaned, options)?;
-        let mut candidates: Vec<Decoded> = attempts.iter_mut().map(|a| self.decoded(a)).collect();
+        let Gathered { vendor, mut attempts, standard } =
+            self.gather(value, cleaned, options, Detail::Full)?;
+        let mut candidates: Vec<Decoded> =
+            attempts.iter_mut().map(|a| self.decoded(a, Detail::Full)).collect();
         let mut standard_problem = None;
         for result in standard {
             match result {
@@ -462,9 +510,15 @@ impl Registry {
     }
 
     /// The reading [`Registry::every_reading`] puts first (the first of the most confident),
-    /// with only that one built, or why there is none.
-    fn best_reading(&self, value: &str, cleaned: &Cleaned, options: &Options) -> Result<Decoded, NoReading> {
-        let Gathered { vendor, mut attempts, mut standard } = self.gather(value, cleaned, options)?;
+    /// with only that one built (with `detail`), or why there is none.
+    fn best_reading(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+        detail: Detail,
+    ) -> Result<Decoded, NoReading> {
+        let Gathered { vendor, mut attempts, mut standard } = self.gather(value, cleaned, options, detail)?;
         // A single reading needs no ranking (the usual case with a vendor or a kind named).
         let unrivalled = attempts.len() + standard.iter().filter(|r| r.is_ok()).count() == 1;
         let from_attempts = attempts
@@ -484,7 +538,7 @@ impl Registry {
             }
         }
         match best {
-            Some((_, Pick::Attempt(i))) => Ok(self.decoded(&mut attempts[i])),
+            Some((_, Pick::Attempt(i))) => Ok(self.decoded(&mut attempts[i], detail)),
             // A reading was picked: the result is Ok.
             Some((_, Pick::Standard(i))) => standard.swap_remove(i).map_err(NoReading::Refused),
             None => {
@@ -639,7 +693,7 @@ impl Registry {
     /// ```
     pub fn check_partial_with(&self, value: &str, options: &Options) -> Partial {
         let cleaned = Cleaned::new(value);
-        let none = match self.best_reading(value, &cleaned, options) {
+        let none = match self.best_reading(value, &cleaned, options, Detail::Full) {
             Ok(decoded) => {
                 return Partial {
                     state: PartialState::Valid,
@@ -919,8 +973,8 @@ impl Registry {
     }
 
     /// The reading a valid attempt stands for.
-    fn decoded(&self, attempt: &mut Attempt) -> Decoded {
-        let mut reasons = Reasons::written();
+    fn decoded(&self, attempt: &mut Attempt, detail: Detail) -> Decoded {
+        let mut reasons = Reasons::of(detail);
         let confidence = self.assess(attempt, &mut reasons);
         let format = attempt.format;
         let decoding = attempt.decoding.take().unwrap_or_default();
@@ -932,7 +986,7 @@ impl Registry {
             normalized: attempt.view[start..end].iter().collect(),
             confidence,
             reason: reasons.into_text(),
-            fields: decoding.into_fields(&attempt.view),
+            fields: decoding.into_fields(&attempt.view, |name| detail.keeps(name)),
         }
     }
 
@@ -1215,4 +1269,77 @@ pub fn validate(value: &str, vendor: &str) -> Result<Decoded, Problem> {
 /// Checks a value being typed with the built-in vendors. See [`Registry::check_partial`].
 pub fn check_partial(value: &str, vendor: &str) -> Partial {
     Registry::builtin().check_partial(value, vendor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A brief reading is the full one without what bulk checks do not show: the same choice,
+    /// kind, vendor, format, normalized value and confidence, and the date and model fields.
+    #[test]
+    fn a_brief_reading_is_the_full_one_less_what_checks_do_not_show() {
+        let registry = Registry::builtin();
+        let values = [
+            "C02XK1ZQJGH5",
+            "YM0Y4E3RGVC8",
+            "CND502ZGC5",
+            "6CN6Z43",
+            "JAE174234Y6",
+            "PFKLMVT4",
+            "B8:1D:6D:13:2C:DE",
+            "00:50:56:C0:00:01",
+            "d0:5:9:4:a2:a0",
+            "b81d6d132cde",
+            "352330792440260",
+            "3523307924402601",
+            "4006381333931",
+            "CO2XK1ZQJGH5",
+            "Default string",
+            "",
+        ];
+        let kinds = [None, Some(Kind::Serial), Some(Kind::Mac), Some(Kind::Imei)];
+        let vendors = [None, Some("apple"), Some("dell")];
+        let mut brief_fields = 0;
+        for value in values {
+            for kind in kinds {
+                for vendor in vendors {
+                    let options = Options { vendor: vendor.map(str::to_string), kind, strict: false };
+                    let full = registry.best_or_other(value, &options, Detail::Full);
+                    let brief = registry.best_or_other(value, &options, Detail::Brief);
+                    let case = format!("{value:?} {options:?}");
+                    match (full, brief) {
+                        (Ok(full), Ok(brief)) => {
+                            let shown = |d: &Decoded| {
+                                (
+                                    d.kind,
+                                    d.vendor.clone(),
+                                    d.format.clone(),
+                                    d.normalized.clone(),
+                                    d.confidence,
+                                )
+                            };
+                            assert_eq!(shown(&full), shown(&brief), "{case}");
+                            // Every field it has is the full one's; the date and model are kept.
+                            assert!(
+                                brief.fields.iter().all(|(k, v)| full.fields.get(k) == Some(v)),
+                                "{case}"
+                            );
+                            let kept = full.fields.keys().filter(|name| Detail::Brief.keeps(name));
+                            assert!(kept.clone().all(|name| brief.fields.contains_key(name)), "{case}");
+                            brief_fields += kept.count();
+                        }
+                        (Err((full, full_other)), Err((brief, brief_other))) => {
+                            assert_eq!(full, brief, "{case}");
+                            let kind = |o: Option<Box<Decoded>>| o.map(|d| (d.kind, d.format));
+                            assert_eq!(kind(full_other), kind(brief_other), "{case}");
+                        }
+                        (full, brief) => panic!("{case}: {full:?} against {brief:?}"),
+                    }
+                }
+            }
+        }
+        // Some readings had a date or a model to keep.
+        assert!(brief_fields > 0);
+    }
 }

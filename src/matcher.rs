@@ -276,10 +276,11 @@ impl<'r> Decoding<'r> {
         }
     }
 
-    /// The fields by name, for the reading of `chars` (the characters the format saw).
-    pub fn into_fields(self, chars: &[char]) -> BTreeMap<String, Value> {
+    /// The fields by name that `keep` keeps, for the reading of `chars` (the characters the
+    /// format saw).
+    pub fn into_fields(self, chars: &[char], keep: impl Fn(&str) -> bool) -> BTreeMap<String, Value> {
         let mut map = BTreeMap::new();
-        for (name, value) in self.fields {
+        for (name, value) in self.fields.into_iter().filter(|(name, _)| keep(name)) {
             let value = match value {
                 FieldValue::Made(v) => v,
                 FieldValue::Cell(v) => v.clone(),

@@ -10,7 +10,7 @@ use super::progress::Progress;
 use super::read::{Input, Located, ReadAhead, ReadOptions, Row};
 use super::write::{Format, Layout, Output, Rendered};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::decode::kind_noun;
+use crate::decode::{DATE_FIELDS, Detail, MODEL_FIELDS, kind_noun};
 use crate::dupes::KeyReader;
 use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span, Value};
 use rayon::prelude::*;
@@ -298,7 +298,7 @@ const WRONG_KIND_CONFIDENCE: f64 = 0.5;
 /// Checks `value` as `options` say. A value of another kind gets the column it belongs in as
 /// its hint ("move it to the 'MAC Address' column").
 fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[(Kind, String)]) -> Outcome {
-    let (problem, other) = match registry.best_or_other(value, options) {
+    let (problem, other) = match registry.best_or_other(value, options, Detail::Brief) {
         Ok(decoded) => return Outcome::Valid(decoded),
         Err(refused) => refused,
     };
@@ -532,8 +532,8 @@ fn fill(fields: &mut [String], report: &Outcome, group: u64) {
     fields[1].push_str(shown.map_or("", |d| d.kind.as_str()));
     fields[2].push_str(shown.map_or("", |d| d.vendor.as_str()));
     fields[3].push_str(shown.map_or("", |d| d.normalized.as_str()));
-    field(&["date", "year", "year_candidates"], &mut fields[4]);
-    field(&["model_id", "model"], &mut fields[5]);
+    field(&DATE_FIELDS, &mut fields[4]);
+    field(&MODEL_FIELDS, &mut fields[5]);
     if let Outcome::Invalid { problem, .. } = report {
         write_error(&mut fields[6], problem);
         fields[7].push_str(problem.hint().unwrap_or_default());

@@ -5,7 +5,7 @@
 
 use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
-use crate::decode::{Decoded, Kind, Reasons, push_count};
+use crate::decode::{Decoded, Detail, Kind, Reasons, push_count};
 use crate::error::{Problem, ProblemKind};
 use crate::normalize::Cleaned;
 
@@ -22,11 +22,11 @@ const SEPARATORS: &[char] = &[' ', '-'];
 /// assert_eq!(err.message(), "check digit should be 1, not 2");
 /// ```
 pub fn parse_imei(value: &str) -> Result<Decoded, Problem> {
-    read_imei(&Cleaned::new(value))
+    read_imei(&Cleaned::new(value), Detail::Full)
 }
 
 /// [`parse_imei`] of a value already cleaned.
-pub(crate) fn read_imei(cleaned: &Cleaned) -> Result<Decoded, Problem> {
+pub(crate) fn read_imei(cleaned: &Cleaned, detail: Detail) -> Result<Decoded, Problem> {
     let text = Text::new(cleaned, "the 15-digit IMEI (dial *#06#)")?;
     let digits = decimal_digits(&text, SEPARATORS, "an imei")?;
     let n = digits.len();
@@ -47,9 +47,9 @@ pub(crate) fn read_imei(cleaned: &Cleaned) -> Result<Decoded, Problem> {
     }
     let compact = &digits.compact;
     let (tac, serial, rest) = (&compact[..8], &compact[8..14], &compact[14..]);
-    let mut fields = Fields::default();
+    let mut fields = Fields::of(detail);
     fields.text("tac", tac).text("serial", serial).text("reporting_body", &compact[..2]);
-    let mut reasons = Reasons::written();
+    let mut reasons = Reasons::of(detail);
     reasons.push_with(|text| {
         push_count(text, n);
         text.push_str(" digits");

@@ -31,7 +31,7 @@
 
 use super::oui::{self, MacRegistry};
 use super::{Fields, Text};
-use crate::decode::{Decoded, Kind, Reasons};
+use crate::decode::{Decoded, Detail, Kind, Reasons};
 use crate::error::{Problem, ProblemKind};
 use crate::normalize::Cleaned;
 
@@ -59,7 +59,7 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
 
 /// [`parse`] with the organization looked up in `registry` (none when `None`).
 pub fn parse_with(value: &str, registry: Option<&MacRegistry>) -> Result<Decoded, Problem> {
-    read(&Cleaned::new(value), registry, false)
+    read(&Cleaned::new(value), registry, false, Detail::Full)
 }
 
 /// [`parse`] as validator.js reads addresses: every group written in full, so `d0:5:9:4:a2:a0`
@@ -71,22 +71,27 @@ pub fn parse_with(value: &str, registry: Option<&MacRegistry>) -> Result<Decoded
 /// assert_eq!((err.span().start, err.span().end), (3, 4));
 /// ```
 pub fn parse_strict(value: &str) -> Result<Decoded, Problem> {
-    read(&Cleaned::new(value), oui::current(), true)
+    read(&Cleaned::new(value), oui::current(), true, Detail::Full)
 }
 
 /// [`parse`] (or [`parse_strict`]) of a value already cleaned.
-pub(crate) fn parse_cleaned(cleaned: &Cleaned, strict: bool) -> Result<Decoded, Problem> {
-    read(cleaned, oui::current(), strict)
+pub(crate) fn parse_cleaned(cleaned: &Cleaned, strict: bool, detail: Detail) -> Result<Decoded, Problem> {
+    read(cleaned, oui::current(), strict, detail)
 }
 
-fn read(cleaned: &Cleaned, registry: Option<&MacRegistry>, strict: bool) -> Result<Decoded, Problem> {
+fn read(
+    cleaned: &Cleaned,
+    registry: Option<&MacRegistry>,
+    strict: bool,
+    detail: Detail,
+) -> Result<Decoded, Problem> {
     let text = Text::new(cleaned, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
     let chars = text.chars();
     check_characters(&text)?;
     let separator = chars.iter().copied().find(|c| SEPARATORS.contains(c));
     let groups = split(&text, separator)?;
     let (octets, notation, short_groups) = octets(&text, separator, &groups, strict)?;
-    Ok(describe(octets, notation, short_groups, registry))
+    Ok(describe(octets, notation, short_groups, registry, detail))
 }
 
 /// Every character is a hex digit or a separator; only one kind of separator.
@@ -363,16 +368,26 @@ fn colons(octets: &[u8]) -> String {
     out
 }
 
-fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Option<&MacRegistry>) -> Decoded {
+fn describe(
+    octets: Vec<u8>,
+    notation: &str,
+    short_groups: bool,
+    registry: Option<&MacRegistry>,
+    detail: Detail,
+) -> Decoded {
     let first = octets.first().copied().unwrap_or(0);
     let eui64 = octets.len() == 8;
-    let mut fields = Fields::default();
-    fields
-        .text("notation", notation)
-        .text("oui", colons(&octets[..3]))
-        .flag("multicast", first & 0x01 != 0)
-        .flag("locally_administered", first & 0x02 != 0);
-    if !eui64 {
+    let full = detail == Detail::Full;
+    let mut fields = Fields::of(detail);
+    // A brief reading keeps none of these: they are not even written out.
+    if full {
+        fields
+            .text("notation", notation)
+            .text("oui", colons(&octets[..3]))
+            .flag("multicast", first & 0x01 != 0)
+            .flag("locally_administered", first & 0x02 != 0);
+    }
+    if !eui64 && full {
         // The OUI, FF FE, then the rest.
         let mut extended = [0xFF; 8];
         extended[..3].copy_from_slice(&octets[..3]);
@@ -383,7 +398,7 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
         fields.text("modified_eui64", colons(&extended));
     }
     let format = if eui64 { "mac-eui64" } else { "mac-eui48" };
-    let mut reasons = Reasons::written();
+    let mut reasons = Reasons::of(detail);
     reasons.push_with(|text| {
         text.push_str(if eui64 { "8 octets in " } else { "6 octets in " });
         text.push_str(notation);
@@ -420,8 +435,10 @@ fn describe(octets: Vec<u8>, notation: &str, short_groups: bool, registry: Optio
             .push(format_args!("a VMware host's virtual network adapter (vmnet): the same on many machines"));
     }
     let special = octets.iter().all(|&b| b == 0) || octets.iter().all(|&b| b == 0xFF);
-    let found =
-        registry.filter(|_| !special).is_some_and(|r| organization(r, &octets, &mut fields, &mut reasons));
+    // The organization goes only into fields and reasons.
+    let found = registry
+        .filter(|_| !special && full)
+        .is_some_and(|r| organization(r, &octets, &mut fields, &mut reasons));
     let local = first & 0x02 != 0;
     match found {
         true => {}

@@ -16,7 +16,7 @@ pub mod mac;
 pub mod oui;
 pub(crate) mod partial;
 
-use crate::decode::{Decoded, Kind, MAX_INPUT_CHARS};
+use crate::decode::{Decoded, Detail, Kind, MAX_INPUT_CHARS};
 use crate::error::{Problem, ProblemKind, Span};
 use crate::normalize::Cleaned;
 use crate::rules::schema::Value;
@@ -165,32 +165,50 @@ pub(crate) fn check_digit_problem(text: &Text, at: usize, expected: &str, found:
     .with_hint("a digit is mistyped or two neighbours are swapped: compare with the label")
 }
 
-/// Builds the fields of a [`Decoded`].
-#[derive(Default)]
-pub(crate) struct Fields(BTreeMap<String, Value>);
+/// Builds the fields of a [`Decoded`]: those its [`Detail`] keeps.
+pub(crate) struct Fields {
+    map: BTreeMap<String, Value>,
+    detail: Detail,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields::of(Detail::Full)
+    }
+}
 
 impl Fields {
+    /// The fields of a reading built with `detail`.
+    pub(crate) fn of(detail: Detail) -> Fields {
+        Fields { map: BTreeMap::new(), detail }
+    }
+
     pub(crate) fn text(&mut self, name: &str, value: impl Into<String>) -> &mut Fields {
-        self.0.insert(name.to_string(), Value::Text(value.into()));
-        self
+        self.set(name, || Value::Text(value.into()))
     }
 
     pub(crate) fn int(&mut self, name: &str, value: i64) -> &mut Fields {
-        self.0.insert(name.to_string(), Value::Int(value));
-        self
+        self.set(name, || Value::Int(value))
     }
 
     pub(crate) fn flag(&mut self, name: &str, value: bool) -> &mut Fields {
-        self.0.insert(name.to_string(), Value::Bool(value));
+        self.set(name, || Value::Bool(value))
+    }
+
+    /// Sets `name`, when kept, to the value `value` makes.
+    fn set(&mut self, name: &str, value: impl FnOnce() -> Value) -> &mut Fields {
+        if self.detail.keeps(name) {
+            self.map.insert(name.to_string(), value());
+        }
         self
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {
-        self.0.contains_key(name)
+        self.map.contains_key(name)
     }
 
     pub(crate) fn into_map(self) -> BTreeMap<String, Value> {
-        self.0
+        self.map
     }
 }
 
@@ -223,24 +241,26 @@ pub(crate) fn digit_value(c: char) -> u32 {
 /// and returns what each made of it, valid readings and problems alike. `strict` is
 /// [`crate::Options::strict`].
 pub(crate) fn identify(value: &str, kind: Option<Kind>, strict: bool) -> Vec<Result<Decoded, Problem>> {
-    identify_cleaned(value, &Cleaned::new(value), kind, strict)
+    identify_cleaned(value, &Cleaned::new(value), kind, strict, Detail::Full)
 }
 
-/// [`identify`] of a value already cleaned as `cleaned`.
+/// [`identify`] of a value already cleaned as `cleaned`, the MAC and IMEI readings built with
+/// `detail` (the others are small).
 pub(crate) fn identify_cleaned(
     value: &str,
     cleaned: &Cleaned,
     kind: Option<Kind>,
     strict: bool,
+    detail: Detail,
 ) -> Vec<Result<Decoded, Problem>> {
-    let mac = || mac::parse_cleaned(cleaned, strict);
+    let mac = || mac::parse_cleaned(cleaned, strict, detail);
     let gtin = || gtin::read_gtin(cleaned, strict);
     let mut out = Vec::new();
     match kind {
         Some(Kind::Mac) => out.push(mac()),
         // `--kind imei` is strict (validator.js reads 16 digits as wrong); `--kind imeisv` or no
         // kind reads 16 digits as an IMEISV (python-stdnum).
-        Some(Kind::Imei) => out.push(imei::read_imei(cleaned).and_then(|d| {
+        Some(Kind::Imei) => out.push(imei::read_imei(cleaned, detail).and_then(|d| {
             match d.kind {
                 Kind::Imeisv => Err(Problem::new(
                     ProblemKind::TooLong,
@@ -251,7 +271,7 @@ pub(crate) fn identify_cleaned(
                 _ => Ok(d),
             }
         })),
-        Some(Kind::Imeisv) => out.push(imei::read_imei(cleaned).and_then(|d| {
+        Some(Kind::Imeisv) => out.push(imei::read_imei(cleaned, detail).and_then(|d| {
             match d.kind {
                 Kind::Imeisv => Ok(d),
                 _ => Err(Problem::new(
@@ -290,7 +310,7 @@ pub(crate) fn identify_cleaned(
                 }
             }
             if digits_only && (14..=16).contains(&s.digits) {
-                out.push(imei::read_imei(cleaned));
+                out.push(imei::read_imei(cleaned, detail));
             }
             let meid_hex = s.other == 0 && s.dots + s.colons == 0 && s.hex_letters > 0;
             if (meid_hex && (14..=15).contains(&(s.digits + s.hex_letters)))

@@ -7,7 +7,7 @@
 //! then fixes it). So the answer can never disagree with the parser about what is valid.
 
 use super::{gs1, identify, identify_cleaned};
-use crate::decode::Kind;
+use crate::decode::{Detail, Kind};
 use crate::error::{Problem, ProblemKind};
 use crate::normalize::Cleaned;
 use crate::rules::pattern::CharSet;
@@ -41,7 +41,7 @@ pub(crate) fn completion(value: &str, kind: Kind, strict: bool) -> Option<(usize
         // GS1 element strings have no fixed length: the parser says when data is still missing,
         // or when the application identifier at the end is not finished.
         None if kind != Kind::Gs1 => None,
-        None => identify_cleaned(value, &cleaned, Some(kind), strict)
+        None => identify_cleaned(value, &cleaned, Some(kind), strict, Detail::Brief)
             .iter()
             .any(|r| r.as_ref().is_err_and(|p| p.kind() == ProblemKind::TooShort || unfinished_ai(value, p)))
             .then(|| (1, CharSet::default())),
