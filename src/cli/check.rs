@@ -12,9 +12,10 @@ use super::write::{Format, Layout, Output, Rendered};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::decode::{DATE_FIELDS, Detail, MODEL_FIELDS, kind_noun};
 use crate::dupes::KeyReader;
+use crate::matcher::CodeMap;
 use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span, Value};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 use std::path::PathBuf;
@@ -547,8 +548,10 @@ fn fill(fields: &mut [String], report: &Outcome, group: u64) {
 /// resolved (folded and looked up) once, not once a cell.
 #[derive(Default)]
 struct VendorOptions {
-    /// The maker names met (the vendor column's text), each with its place in `options`.
-    by_name: HashMap<String, usize>,
+    /// The maker names met (the vendor column's text), each with its place in `options`. Hashed
+    /// with FxHash, not SipHash (which showed in profiles): a chunk has at most [`CHUNK`] names,
+    /// too few for colliding names to cost much.
+    by_name: CodeMap<usize>,
     /// For each name, the options of each checked column.
     options: Vec<Vec<Options>>,
 }
