@@ -876,7 +876,7 @@ impl Registry {
         let mut out = Vec::new();
         // One format's view of the value at a time, copied only into the attempts kept.
         let n = cleaned.chars.len();
-        let (mut view, mut origin) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut view = Vec::with_capacity(n);
         // The separators and case the view is made with: formats alike share it.
         let mut viewed: Option<(&[char], bool)> = None;
         let mut room = ScanRoom::default();
@@ -890,7 +890,7 @@ impl Registry {
             }
             let seen_as = (format.separators.as_slice(), format.rules.case_sensitive);
             if viewed != Some(seen_as) {
-                format.view_into(&cleaned.chars, &mut view, &mut origin);
+                format.view_into(&cleaned.chars, &mut view);
                 viewed = Some(seen_as);
             }
             for prefix in prefixes {

@@ -463,26 +463,18 @@ impl CompiledFormat {
     /// format is case-sensitive. Returns the characters and each one's index in `chars`.
     pub fn view(&self, chars: &[char]) -> (Vec<char>, Vec<usize>) {
         let mut view = Vec::with_capacity(chars.len());
-        let mut origin = Vec::with_capacity(chars.len());
-        self.view_into(chars, &mut view, &mut origin);
+        self.view_into(chars, &mut view);
+        let origin = (0..chars.len()).filter(|&i| !self.separators.contains(&chars[i])).collect();
         (view, origin)
     }
 
-    /// [`CompiledFormat::view`] written into vectors reused from format to format.
-    pub fn view_into(&self, chars: &[char], view: &mut Vec<char>, origin: &mut Vec<usize>) {
+    /// The characters of [`CompiledFormat::view`] alone, written into a vector reused from
+    /// format to format: a reading that accepts the value needs no way back to the input.
+    pub fn view_into(&self, chars: &[char], view: &mut Vec<char>) {
         view.clear();
-        origin.clear();
-        if self.separators.is_empty() {
-            // Most formats drop nothing: every character, at its own index.
-            let case_sensitive = self.rules.case_sensitive;
-            view.extend(chars.iter().map(|&c| if case_sensitive { c } else { c.to_ascii_uppercase() }));
-            origin.extend(0..chars.len());
-            return;
-        }
-        for (i, &c) in chars.iter().enumerate().filter(|(_, c)| !self.separators.contains(c)) {
-            view.push(if self.rules.case_sensitive { c } else { c.to_ascii_uppercase() });
-            origin.push(i);
-        }
+        let case_sensitive = self.rules.case_sensitive;
+        let kept = chars.iter().filter(|c| !self.separators.contains(c));
+        view.extend(kept.map(|&c| if case_sensitive { c } else { c.to_ascii_uppercase() }));
     }
 
     fn start(&self) -> Vec<State> {

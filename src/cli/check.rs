@@ -446,7 +446,7 @@ impl<'a> Checker<'a> {
     fn chunk(&self, rows: &mut [Row], start: usize) -> io::Result<Chunk<'a>> {
         // Keyed before `--fix` rewrites the cells, as the first pass would have.
         let keys = match self.keys_of {
-            Some(keys_of) => chunk_keys(rows, self.columns, self.reading, keys_of),
+            Some(keys_of) => key_cells(rows, self.columns, self.reading, keys_of),
             None => Vec::new(),
         };
         let mut chunk = Chunk { rendered: Rendered::default(), tally: Tally::default(), keys };
@@ -505,7 +505,10 @@ impl<'a> Checker<'a> {
                 row.raw.retain(|(at, _)| *at != column.index);
                 tally.fixed += 1;
             }
-            fill(fields, report, group);
+            // Counted above; the appended cells only matter when rows are written.
+            if self.layout.writes() {
+                fill(fields, report, group);
+            }
         }
         match (tally.valid > valid, tally.invalid > invalid) {
             (_, true) => tally.invalid_rows += 1,
@@ -790,7 +793,9 @@ fn read_keys<'a>(
                 break;
             }
             found.note_rows(&batch, columns.len(), &located.name)?;
-            found.push(key_cells(&batch, columns, reading, keys_of));
+            let keys =
+                batch.par_chunks(CHUNK).flat_map_iter(|rows| key_cells(rows, columns, reading, keys_of));
+            found.push(keys.collect::<Vec<_>>());
             progress.set((found.keys.len() / columns.len()) as u64);
             // The reader may have finished: then the rows are not needed.
             let _ = ahead.recycle.send(batch);
@@ -800,19 +805,9 @@ fn read_keys<'a>(
     Ok(found)
 }
 
-/// The identity-key hash of each checked cell of `rows` (row by row, column by column), on all
-/// cores; a cell whose key starts with a scanner prefix also comes with it.
+/// The identity-key hash of each checked cell of `rows` (row by row, column by column); a cell
+/// whose key starts with a scanner prefix also comes with it.
 fn key_cells<'a>(
-    rows: &[Row],
-    columns: &[Checked],
-    reading: &Reading<'a>,
-    keys_of: &KeyReader,
-) -> Vec<(u64, Option<Prefixed<'a>>)> {
-    rows.par_chunks(1024).flat_map_iter(|rows| chunk_keys(rows, columns, reading, keys_of)).collect()
-}
-
-/// [`key_cells`] of a chunk of rows, on this thread.
-fn chunk_keys<'a>(
     rows: &[Row],
     columns: &[Checked],
     reading: &Reading<'a>,

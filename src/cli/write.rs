@@ -167,6 +167,11 @@ impl Output {
 }
 
 impl Layout {
+    /// Whether rows are written at all.
+    pub fn writes(&self) -> bool {
+        self.format.is_some()
+    }
+
     /// Renders one row into `rendered`: its own cells, then the appended ones; `number` is the
     /// input row's (0 for the header). CSV gets the bytes in `raw` (the cells that were not
     /// UTF-8, by column) in place of those cells' text. Cells are neutralized against formula
