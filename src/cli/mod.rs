@@ -7,6 +7,7 @@ mod dupes;
 mod lint;
 mod progress;
 pub mod read;
+mod records;
 pub mod write;
 
 use crate::Registry;

@@ -4,9 +4,10 @@
 //! a CSV's blank lines are kept as empty rows, and a sheet's rows keep their numbers and its
 //! columns start at A, whatever row and column its data starts at.
 
+use super::records::{Records, plain_ascii};
 use calamine::{Data, Reader};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
@@ -74,15 +75,14 @@ enum Rows {
     Sheet(std::vec::IntoIter<Vec<String>>),
 }
 
-/// A CSV file's records, and the blank lines between them: the csv crate skips blank lines, but
-/// a spreadsheet shows each as a row, so they are kept (as empty rows) to keep the numbering.
+/// A CSV file's records, and the blank lines between them: a spreadsheet shows each blank line
+/// as a row, so they are kept (as empty rows) to keep the numbering.
 struct CsvRows {
-    reader: csv::Reader<Box<dyn Read + Send>>,
-    gaps: LineGaps,
-    /// Blank lines still to hand out before `held`.
+    records: Records,
+    /// Blank lines still to hand out before the record read after them.
     blank: u64,
-    /// The record read after those blank lines.
-    held: Option<csv::ByteRecord>,
+    /// That record is read and not handed out yet.
+    held: bool,
 }
 
 /// An open inventory: its header and a stream of rows.
@@ -91,8 +91,6 @@ pub struct Input {
     pub header: Vec<String>,
     pub has_header: bool,
     rows: Rows,
-    /// The CSV record buffer, reused from row to row.
-    record: csv::ByteRecord,
     /// The row number of the first row (the header, when there is one): 1, or where a sheet's
     /// used range starts, or after the blank lines a CSV starts with.
     pub first_number: u64,
@@ -103,12 +101,8 @@ pub struct Input {
     pub structural: usize,
     /// Field count of the header (or first row), to report ragged rows.
     width: usize,
-    /// When set, only the columns marked here are read (the others come back empty): passes
-    /// that need one column of a wide file skip the cost of the rest.
-    only: Option<Vec<bool>>,
-    /// Whether the columns not read are still checked for what the warnings report (bytes that
-    /// are not UTF-8, NULs, long cells), as a pass whose warnings are shown needs.
-    warn_unread: bool,
+    /// Which cells of a CSV record are read.
+    reading: CellReading,
     /// The last row read had a line break in its last cell: if the file then ends inside
     /// quotes, that cell swallowed the rest of it.
     open_quote: Option<(u64, usize)>,
@@ -120,6 +114,17 @@ pub struct Input {
     rows_read: u64,
     /// The first row of a file without a header, read early to tell an empty file.
     pending: Option<Row>,
+}
+
+/// Which cells of a CSV record are read, and which are looked at for the warnings.
+#[derive(Default)]
+struct CellReading {
+    /// When set, only the columns marked here are read (the others come back empty): passes
+    /// that need one column of a wide file skip the cost of the rest.
+    only: Option<Vec<bool>>,
+    /// Whether the columns not read are still checked for what the warnings report (bytes that
+    /// are not UTF-8, NULs, long cells), as a pass whose warnings are shown needs.
+    warn_unread: bool,
 }
 
 /// How to read the file.
@@ -234,17 +239,11 @@ impl Input {
                 None => sniff_delimiter(&mut file, &located.path).map_err(|e| fail(&e))?,
             };
             ends_quoted = last_byte(&mut file).map_err(|e| fail(&e))? == Some(b'"');
-            let gaps = LineGaps::open(&located.path).map_err(|e| fail(&e))?;
-            let reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn Read + Send>);
-            Rows::Csv(Box::new(CsvRows { reader, gaps, blank: 0, held: None }))
+            let records = Records::new(Box::new(file), delimiter);
+            Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false }))
         };
         let mut input = Input {
             name,
-            record: csv::ByteRecord::new(),
             header: Vec::new(),
             has_header: !options.no_header,
             rows,
@@ -253,8 +252,7 @@ impl Input {
             warnings: Vec::new(),
             structural: 0,
             width: 0,
-            only: None,
-            warn_unread: false,
+            reading: CellReading::default(),
             open_quote: None,
             ends_quoted,
             ended: false,
@@ -314,7 +312,7 @@ impl Input {
     /// goes (a sheet is read whole when opened).
     pub fn position(&self) -> Option<u64> {
         match &self.rows {
-            Rows::Csv(csv) => Some(csv.reader.position().byte()),
+            Rows::Csv(csv) => Some(csv.records.position()),
             Rows::Sheet(_) => None,
         }
     }
@@ -324,14 +322,14 @@ impl Input {
     pub fn only_columns(&mut self, columns: &[usize]) {
         let mut read = vec![false; columns.iter().max().map_or(0, |&c| c + 1)];
         columns.iter().for_each(|&c| read[c] = true);
-        self.only = Some(read);
+        self.reading.only = Some(read);
     }
 
     /// [`Input::only_columns`], with the other cells still looked at for the warnings: the
     /// same warnings as reading every column, without copying what nobody reads.
     pub fn only_columns_warned(&mut self, columns: &[usize]) {
         self.only_columns(columns);
-        self.warn_unread = true;
+        self.reading.warn_unread = true;
     }
 
     /// Up to `n` more rows; an empty batch at the end.
@@ -384,35 +382,34 @@ impl Input {
             },
             Rows::Csv(csv) => {
                 let number = self.next_number;
-                // One record buffer for the whole file: a new one per row cost two allocations.
-                let mut record = std::mem::take(&mut self.record);
                 let next = csv
-                    .next_record(&mut record, self.rows_read == 0)
+                    .next_record(self.rows_read == 0)
                     .map_err(|e| format!("{}: row {number}: {e}", self.name))?;
-                let number = match next {
-                    Record::End => None,
+                match next {
+                    Record::End => {
+                        self.finish();
+                        return Ok(false);
+                    }
                     Record::Blank => {
                         row.cells.clear();
-                        Some(number)
+                        number
                     }
                     Record::Fields { skipped } => {
                         // Blank lines before the first row are not rows, but they are lines.
                         let number = number + skipped;
-                        self.open_quote = record
-                            .iter()
+                        let records = &csv.records;
+                        self.open_quote = records
+                            .fields()
                             .next_back()
                             .filter(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'))
-                            .map(|_| (number, record.len() - 1));
-                        self.cells(number, &record, row);
-                        Some(number)
-                    }
-                };
-                self.record = record;
-                match number {
-                    Some(number) => number,
-                    None => {
-                        self.finish();
-                        return Ok(false);
+                            .map(|_| (number, records.len() - 1));
+                        match records.plain_text() {
+                            Some((text, bounds)) => {
+                                self.reading.plain_cells(&mut self.warnings, number, text, bounds, row)
+                            }
+                            None => self.reading.cells(&mut self.warnings, number, records.fields(), row),
+                        }
+                        number
                     }
                 }
             }
@@ -454,56 +451,6 @@ impl Input {
         Ok(true)
     }
 
-    /// The text of a CSV record's cells into `row` (its strings reused), with a warning for
-    /// each cell that looks broken; the bytes of cells that are not UTF-8 go to `row.raw`.
-    fn cells(&mut self, number: u64, record: &csv::ByteRecord, row: &mut Row) {
-        let cells = &mut row.cells;
-        cells.truncate(record.len());
-        cells.resize_with(record.len(), String::new);
-        for (i, (field, cell)) in record.iter().zip(cells.iter_mut()).enumerate() {
-            if cell.capacity() > KEPT_CELL_BYTES && field.len() <= KEPT_CELL_BYTES {
-                // A rare long cell's room goes with it, or every reused row would keep it.
-                *cell = String::new();
-            }
-            cell.clear();
-            if self.only.as_ref().is_some_and(|only| !only.get(i).copied().unwrap_or(false)) {
-                // A column nobody reads: kept in place, empty.
-                if self.warn_unread && (field.len() > LONG_CELL_BYTES || !plain_ascii(field)) {
-                    self.warn_about(number, i, field);
-                }
-                continue;
-            }
-            match self.warn_about(number, i, field) {
-                Some(text) => cell.push_str(text),
-                None => {
-                    cell.push_str(&String::from_utf8_lossy(field));
-                    row.raw.push((i, field.to_vec()));
-                }
-            }
-        }
-    }
-
-    /// Warns about what is wrong with `field`, cell `column` of row `number`; its text when it
-    /// is UTF-8.
-    fn warn_about<'f>(&mut self, number: u64, column: usize, field: &'f [u8]) -> Option<&'f str> {
-        let mut warn =
-            |message: String| self.warnings.push(Warning { row: number, column: Some(column), message });
-        if field.len() > LONG_CELL_BYTES {
-            warn(format!(
-                "a cell of {} bytes, far longer than any identifier; checked as too long, written unchanged",
-                field.len()
-            ));
-        }
-        if field.contains(&0) {
-            warn("a NUL byte in the cell (binary data or a broken export?); kept as it is".into());
-        }
-        let text = std::str::from_utf8(field).ok();
-        if text.is_none() {
-            warn("not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV unchanged".into());
-        }
-        text
-    }
-
     /// Notes what the end of the file shows: a quote never closed, or no data rows at all.
     fn finish(&mut self) {
         if std::mem::replace(&mut self.ended, true) {
@@ -534,11 +481,101 @@ impl Input {
     }
 }
 
-/// Whether `field` is ASCII without a NUL, so that only its length could be warned about.
-/// Two folds that do not stop early, which the compiler turns into vector instructions.
-fn plain_ascii(field: &[u8]) -> bool {
-    let (any, least) = field.iter().fold((0u8, u8::MAX), |(any, least), &b| (any | b, least.min(b)));
-    any < 0x80 && least > 0
+impl CellReading {
+    /// [`CellReading::cells`] for a record that is all ASCII without a NUL, `text`, with its
+    /// fields at `bounds`: only a cell's length can be wrong.
+    fn plain_cells(
+        &self,
+        warnings: &mut Vec<Warning>,
+        number: u64,
+        text: &str,
+        bounds: &[(usize, usize)],
+        row: &mut Row,
+    ) {
+        let cells = &mut row.cells;
+        cells.truncate(bounds.len());
+        cells.resize_with(bounds.len(), String::new);
+        for (i, (&(start, end), cell)) in bounds.iter().zip(cells.iter_mut()).enumerate() {
+            let len = end - start;
+            if cell.capacity() > KEPT_CELL_BYTES && len <= KEPT_CELL_BYTES {
+                *cell = String::new();
+            }
+            cell.clear();
+            let read = self.reads(i);
+            if len > LONG_CELL_BYTES && (read || self.warn_unread) {
+                warn_about(warnings, number, i, &text.as_bytes()[start..end]);
+            }
+            if read {
+                cell.push_str(&text[start..end]);
+            }
+        }
+    }
+
+    /// Whether column `i` is read.
+    fn reads(&self, i: usize) -> bool {
+        self.only.as_ref().is_none_or(|only| only.get(i).copied().unwrap_or(false))
+    }
+
+    /// The text of a CSV record's cells into `row` (its strings reused), with a warning in
+    /// `warnings` for each cell that looks broken; the bytes of cells that are not UTF-8 go to
+    /// `row.raw`.
+    fn cells<'f>(
+        &self,
+        warnings: &mut Vec<Warning>,
+        number: u64,
+        fields: impl ExactSizeIterator<Item = &'f [u8]>,
+        row: &mut Row,
+    ) {
+        let cells = &mut row.cells;
+        cells.truncate(fields.len());
+        cells.resize_with(fields.len(), String::new);
+        for (i, (field, cell)) in fields.zip(cells.iter_mut()).enumerate() {
+            if cell.capacity() > KEPT_CELL_BYTES && field.len() <= KEPT_CELL_BYTES {
+                // A rare long cell's room goes with it, or every reused row would keep it.
+                *cell = String::new();
+            }
+            cell.clear();
+            if !self.reads(i) {
+                // A column nobody reads: kept in place, empty.
+                if self.warn_unread && (field.len() > LONG_CELL_BYTES || !plain_ascii(field)) {
+                    warn_about(warnings, number, i, field);
+                }
+                continue;
+            }
+            match warn_about(warnings, number, i, field) {
+                Some(text) => cell.push_str(text),
+                None => {
+                    cell.push_str(&String::from_utf8_lossy(field));
+                    row.raw.push((i, field.to_vec()));
+                }
+            }
+        }
+    }
+}
+
+/// Warns in `warnings` about what is wrong with `field`, cell `column` of row `number`; its
+/// text when it is UTF-8.
+fn warn_about<'f>(
+    warnings: &mut Vec<Warning>,
+    number: u64,
+    column: usize,
+    field: &'f [u8],
+) -> Option<&'f str> {
+    let mut warn = |message: String| warnings.push(Warning { row: number, column: Some(column), message });
+    if field.len() > LONG_CELL_BYTES {
+        warn(format!(
+            "a cell of {} bytes, far longer than any identifier; checked as too long, written unchanged",
+            field.len()
+        ));
+    }
+    if field.contains(&0) {
+        warn("a NUL byte in the cell (binary data or a broken export?); kept as it is".into());
+    }
+    let text = std::str::from_utf8(field).ok();
+    if text.is_none() {
+        warn("not valid UTF-8; checked with U+FFFD for the bad bytes, written to CSV unchanged".into());
+    }
+    text
 }
 
 /// What a CSV file holds next.
@@ -552,78 +589,22 @@ enum Record {
 }
 
 impl CsvRows {
-    /// The next record (into `record`) or blank line; `first` when no row has been read yet.
-    fn next_record(&mut self, record: &mut csv::ByteRecord, first: bool) -> Result<Record, csv::Error> {
+    /// The next record (left in `records`) or blank line; `first` when no row has been read yet.
+    fn next_record(&mut self, first: bool) -> io::Result<Record> {
         if self.blank > 0 {
             self.blank -= 1;
             return Ok(Record::Blank);
         }
-        if let Some(held) = self.held.take() {
-            *record = held;
+        if std::mem::take(&mut self.held) {
             return Ok(Record::Fields { skipped: 0 });
         }
-        if !self.reader.read_byte_record(record)? {
-            return Ok(Record::End);
-        }
-        let start = record.position().map_or(0, |p| p.byte());
-        let blank = self.gaps.blank_lines_before(start)?;
+        let Some(blank) = self.records.next_record()? else { return Ok(Record::End) };
         if first || blank == 0 {
             return Ok(Record::Fields { skipped: blank });
         }
         self.blank = blank - 1;
-        self.held = Some(std::mem::take(record));
+        self.held = true;
         Ok(Record::Blank)
-    }
-}
-
-/// A second reader over a CSV file, kept just behind the csv reader, that counts the blank lines
-/// it skips before each record.
-struct LineGaps {
-    file: BufReader<File>,
-    /// The offset of `file`'s next byte.
-    at: u64,
-}
-
-impl LineGaps {
-    fn open(path: &Path) -> io::Result<LineGaps> {
-        Ok(LineGaps { file: BufReader::with_capacity(1 << 16, File::open(path)?), at: 0 })
-    }
-
-    /// The blank lines before the record the csv reader started at `start`: it starts right
-    /// after the byte that ended the previous record (the `\r` of a CRLF), so a `\n` just after
-    /// a `\r` finishes that line break and is not a line of its own.
-    fn blank_lines_before(&mut self, start: u64) -> io::Result<u64> {
-        let from = start.saturating_sub(1);
-        self.file.seek_relative(from as i64 - self.at as i64)?;
-        self.at = from;
-        let mut last = None;
-        if start > 0 {
-            last = self.peek()?;
-            self.consume();
-        } else if self.file.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-            // The byte-order mark, which the csv reader drops too.
-            (0..3).for_each(|_| self.consume());
-        }
-        let mut blank = 0;
-        while let Some(b) = self.peek()? {
-            match b {
-                b'\n' if last == Some(b'\r') => {}
-                b'\r' | b'\n' => blank += 1,
-                _ => break,
-            }
-            last = Some(b);
-            self.consume();
-        }
-        Ok(blank)
-    }
-
-    fn peek(&mut self) -> io::Result<Option<u8>> {
-        Ok(self.file.fill_buf()?.first().copied())
-    }
-
-    fn consume(&mut self) {
-        self.file.consume(1);
-        self.at += 1;
     }
 }
 

@@ -1,0 +1,363 @@
+//! CSV records read as the csv crate reads them (a CR, LF or CRLF ends a record, a quoted field
+//! may hold delimiters, line breaks and doubled quotes, a UTF-8 byte-order mark at the start is
+//! dropped), except that the blank lines before each record are counted rather than skipped:
+//! a spreadsheet shows each as a row.
+//!
+//! Most lines of an inventory hold no quote. Such a line is one record whatever came before
+//! it, so it is split where memchr finds its delimiters; only a line with a quote goes through
+//! csv_core's state machine, which otherwise looks at every byte in turn.
+
+use std::io::{self, Read};
+
+/// The records of one CSV source, read one at a time; a record's fields are valid until the
+/// next is read.
+pub struct Records {
+    source: Box<dyn Read + Send>,
+    /// Bytes read from `source`: `buf[at..filled]` are not yet consumed.
+    buf: Vec<u8>,
+    at: usize,
+    filled: usize,
+    /// The source offset of `buf[0]`.
+    base: u64,
+    /// `source` has no more bytes.
+    eof: bool,
+    delimiter: u8,
+    /// For the records with a quote: the state machine, and the fields it unquotes.
+    core: csv_core::Reader,
+    unquoted: Vec<u8>,
+    ends: Vec<usize>,
+    /// Where the current record's fields are: a line of `buf`, or `unquoted`.
+    line: Option<(usize, usize)>,
+    /// The current record's fields, as ranges of its bytes.
+    bounds: Vec<(usize, usize)>,
+    /// The current record's bytes are ASCII without a NUL.
+    plain: bool,
+    /// The last byte consumed is a CR: an LF right after it finishes that line break.
+    after_cr: bool,
+    started: bool,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl Records {
+    /// Reads `source` with fields separated by `delimiter`.
+    pub fn new(source: Box<dyn Read + Send>, delimiter: u8) -> Records {
+        Records::with_buffer(source, delimiter, 1 << 16)
+    }
+
+    /// [`Records::new`] reading `buffer` bytes at a time (the buffer grows for longer lines).
+    fn with_buffer(source: Box<dyn Read + Send>, delimiter: u8, buffer: usize) -> Records {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        // The state machine drops a byte-order mark at the start of what it is first given, but
+        // it is first given a record from the middle of the file; the mark at the start is
+        // dropped here. A line break alone leaves it at the start of a record.
+        let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+        Records {
+            source,
+            buf: vec![0; buffer.max(1)],
+            at: 0,
+            filled: 0,
+            base: 0,
+            eof: false,
+            delimiter,
+            core,
+            unquoted: vec![0; 1 << 10],
+            ends: vec![0; 64],
+            line: None,
+            bounds: Vec::new(),
+            plain: false,
+            after_cr: false,
+            started: false,
+        }
+    }
+
+    /// How many bytes of the source have been consumed.
+    pub fn position(&self) -> u64 {
+        self.base + self.at as u64
+    }
+
+    /// Reads the next record: how many blank lines came before it, or `None` at the end (blank
+    /// lines at the end come before no record).
+    pub fn next_record(&mut self) -> io::Result<Option<u64>> {
+        if !self.started {
+            self.started = true;
+            while self.filled < BOM.len() && self.refill()? {}
+            if self.buf[..self.filled].starts_with(BOM) {
+                self.at = BOM.len();
+            }
+        }
+        let mut blank = 0;
+        loop {
+            if self.at == self.filled && !self.refill()? {
+                return Ok(None);
+            }
+            let b = self.buf[self.at];
+            match b {
+                b'\n' if self.after_cr => {}
+                b'\r' | b'\n' => blank += 1,
+                _ => break,
+            }
+            self.after_cr = b == b'\r';
+            self.at += 1;
+        }
+        loop {
+            let rest = &self.buf[self.at..self.filled];
+            let found = memchr::memchr3(b'\n', b'\r', b'"', rest).map(|i| (i, rest[i]));
+            match found {
+                Some((_, b'"')) => {
+                    self.read_quoted()?;
+                    return Ok(Some(blank));
+                }
+                Some((i, end)) => {
+                    self.split_line(self.at, self.at + i);
+                    self.after_cr = end == b'\r';
+                    self.at += i + 1;
+                    return Ok(Some(blank));
+                }
+                None if self.eof => {
+                    self.split_line(self.at, self.filled);
+                    self.after_cr = false;
+                    self.at = self.filled;
+                    return Ok(Some(blank));
+                }
+                None => {
+                    self.refill()?;
+                }
+            }
+        }
+    }
+
+    /// The current record's field count.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// The current record's fields.
+    pub fn fields(&self) -> impl DoubleEndedIterator<Item = &[u8]> + ExactSizeIterator {
+        let bytes = self.bytes();
+        self.bounds.iter().map(move |&(s, e)| &bytes[s..e])
+    }
+
+    /// The current record as text and its fields' ranges of it, when all of it is ASCII
+    /// without a NUL (the usual case), so that no field needs looking at on its own. The ranges
+    /// end at delimiters, which are ASCII: always between characters.
+    pub fn plain_text(&self) -> Option<(&str, &[(usize, usize)])> {
+        let text = std::str::from_utf8(self.bytes()).ok().filter(|_| self.plain)?;
+        Some((text, &self.bounds))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self.line {
+            Some((start, end)) => &self.buf[start..end],
+            None => &self.unquoted[..self.bounds.last().map_or(0, |&(_, e)| e)],
+        }
+    }
+
+    /// A record that is the line `buf[start..end]`, which holds no quote.
+    fn split_line(&mut self, start: usize, end: usize) {
+        self.line = Some((start, end));
+        self.plain = plain_ascii(&self.buf[start..end]);
+        self.bounds.clear();
+        let mut field = 0;
+        for i in memchr::memchr_iter(self.delimiter, &self.buf[start..end]) {
+            self.bounds.push((field, i));
+            field = i + 1;
+        }
+        self.bounds.push((field, end - start));
+    }
+
+    /// A record with a quote in its first line, through the state machine.
+    fn read_quoted(&mut self) -> io::Result<()> {
+        use csv_core::ReadRecordResult::*;
+        self.line = None;
+        if self.unquoted.len() > 1 << 20 {
+            // The room a rare huge record took goes with it.
+            self.unquoted = vec![0; 1 << 10];
+        }
+        let (mut written, mut fields) = (0, 0);
+        loop {
+            let (result, read, out, ends) = self.core.read_record(
+                &self.buf[self.at..self.filled],
+                &mut self.unquoted[written..],
+                &mut self.ends[fields..],
+            );
+            if read > 0 {
+                self.after_cr = self.buf[self.at + read - 1] == b'\r';
+            }
+            self.at += read;
+            written += out;
+            fields += ends;
+            match result {
+                // At the end of the source the state machine is given nothing, and ends the record.
+                InputEmpty => {
+                    self.refill()?;
+                }
+                OutputFull => self.unquoted.resize(self.unquoted.len() * 2, 0),
+                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Record | End => break,
+            }
+        }
+        self.bounds.clear();
+        let mut start = 0;
+        for &end in &self.ends[..fields] {
+            self.bounds.push((start, end));
+            start = end;
+        }
+        self.plain = plain_ascii(&self.unquoted[..written]);
+        Ok(())
+    }
+
+    /// Reads more of the source after the bytes not yet consumed (moved to the front, the buffer
+    /// grown when they fill it); false when the source has no more.
+    fn refill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.at > 0 {
+            self.buf.copy_within(self.at..self.filled, 0);
+            self.base += self.at as u64;
+            self.filled -= self.at;
+            self.at = 0;
+        }
+        if self.filled == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.source.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Whether `bytes` are ASCII without a NUL: so that no warning but a cell's length applies.
+/// A byte is one of those when neither it nor it less one has the top bit set (a NUL less one
+/// has); one OR fold that does not stop early, which the compiler vectorises.
+pub fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes.iter().fold(0u8, |any, &b| any | b | b.wrapping_sub(1)) < 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `data` with the blank lines before it, read `buffer` bytes at a time.
+    fn read_all(data: &[u8], delimiter: u8, buffer: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut records = Records::with_buffer(Box::new(io::Cursor::new(data.to_vec())), delimiter, buffer);
+        let mut out = Vec::new();
+        while let Some(blank) = records.next_record().unwrap() {
+            assert_eq!(records.len(), records.fields().len());
+            let fields: Vec<Vec<u8>> = records.fields().map(<[u8]>::to_vec).collect();
+            if let Some((text, bounds)) = records.plain_text() {
+                let texts: Vec<&str> = bounds.iter().map(|&(s, e)| &text[s..e]).collect();
+                let fields: Vec<&str> = fields.iter().map(|f| std::str::from_utf8(f).unwrap()).collect();
+                assert_eq!(texts, fields, "the plain text of {data:?}");
+                assert!(plain_ascii(text.as_bytes()));
+            }
+            out.push((blank, fields));
+        }
+        out
+    }
+
+    /// The records the csv crate reads (it skips blank lines).
+    fn csv_crate(data: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        reader.byte_records().map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect()).collect()
+    }
+
+    #[test]
+    fn records_are_the_csv_crates_on_generated_input_whatever_the_buffer_size() {
+        // Pieces that make quoting, line breaks and byte-order marks meet in every way.
+        let pieces: [&[u8]; 14] = [
+            b"a",
+            b"bc",
+            b",",
+            b";",
+            b"\"",
+            b"\"\"",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b" ",
+            BOM,
+            b"\0",
+            b"\xFF",
+            b"C02TJ0Q7GVC8",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..3000 {
+            let len = (next() % 40) as usize;
+            let data: Vec<u8> =
+                (0..len).flat_map(|_| pieces[(next() % 14) as usize].iter().copied()).collect();
+            let delimiter = if case % 5 == 0 { b';' } else { b',' };
+            let expected = csv_crate(&data, delimiter);
+            for buffer in [1, 3, 7, 1 << 16] {
+                let got: Vec<Vec<Vec<u8>>> =
+                    read_all(&data, delimiter, buffer).into_iter().map(|(_, fields)| fields).collect();
+                assert_eq!(got, expected, "{data:?} read {buffer} bytes at a time");
+            }
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_counted_before_each_record_and_dropped_at_the_end() {
+        let blanks =
+            |data: &[u8]| -> Vec<u64> { read_all(data, b',', 2).into_iter().map(|(b, _)| b).collect() };
+        assert_eq!(blanks(b"a\n\nb\n"), [0, 1]);
+        // A CRLF is one line break, a CR or LF alone is one too.
+        assert_eq!(blanks(b"a\r\n\r\nb\r\r\nc\n\rd"), [0, 1, 1, 1]);
+        assert_eq!(blanks(b"\xEF\xBB\xBF\n\na\n\n\n"), [2]);
+        // The line breaks in a quoted field are not blank lines; the one after it is.
+        assert_eq!(blanks(b"\"a\n\n\",b\r\n\r\nc"), [0, 1]);
+        assert_eq!(blanks(b"\n\r\n"), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn a_line_longer_than_the_buffer_grows_it_and_the_position_counts_every_byte() {
+        let long = "x".repeat(10_000);
+        let data = format!("{long},y\n\"{long}\n\"\"{long}\",z\nend");
+        let mut records =
+            Records::with_buffer(Box::new(io::Cursor::new(data.clone().into_bytes())), b',', 16);
+        let mut fields = Vec::new();
+        while records.next_record().unwrap().is_some() {
+            fields.push(records.fields().map(|f| String::from_utf8(f.to_vec()).unwrap()).collect::<Vec<_>>());
+        }
+        assert_eq!(
+            fields,
+            [
+                vec![long.clone(), "y".into()],
+                vec![format!("{long}\n\"{long}"), "z".into()],
+                vec!["end".into()]
+            ]
+        );
+        assert_eq!(records.position(), data.len() as u64);
+    }
+
+    #[test]
+    fn plain_means_ascii_without_a_nul() {
+        assert!(plain_ascii(b"C02TJ0Q7GVC8,00:1B:77:49:54:FD, ~\x01\x7F"));
+        assert!(plain_ascii(b""));
+        for bad in [&b"a\0b"[..], b"\x80", b"caf\xC3\xA9", b"\xFF"] {
+            assert!(!plain_ascii(bad), "{bad:?}");
+        }
+    }
+}
