@@ -61,7 +61,7 @@ impl Records {
             eof: false,
             delimiter,
             core,
-            unquoted: vec![0; 1 << 10],
+            unquoted: Vec::new(),
             ends: vec![0; 64],
             line: None,
             bounds: Vec::new(),
@@ -105,7 +105,9 @@ impl Records {
             let found = memchr::memchr3(b'\n', b'\r', b'"', rest).map(|i| (i, rest[i]));
             match found {
                 Some((_, b'"')) => {
-                    self.read_quoted()?;
+                    if !self.read_simply_quoted() {
+                        self.read_quoted()?;
+                    }
                     return Ok(Some(blank));
                 }
                 Some((i, end)) => {
@@ -149,7 +151,7 @@ impl Records {
     fn bytes(&self) -> &[u8] {
         match self.line {
             Some((start, end)) => &self.buf[start..end],
-            None => &self.unquoted[..self.bounds.last().map_or(0, |&(_, e)| e)],
+            None => &self.unquoted,
         }
     }
 
@@ -166,14 +168,74 @@ impl Records {
         self.bounds.push((field, end - start));
     }
 
+    /// A record with a quote in its first line, read here when its quotes are the usual ones:
+    /// each opens a field and closes it just before a delimiter or a line break, with any quote
+    /// inside doubled, all in the buffer. False, and nothing consumed, when they are not: the
+    /// state machine then reads the record.
+    fn read_simply_quoted(&mut self) -> bool {
+        let data = &self.buf[self.at..self.filled];
+        let (out, bounds) = (&mut self.unquoted, &mut self.bounds);
+        out.clear();
+        bounds.clear();
+        let mut i = 0;
+        loop {
+            let start = out.len();
+            if data.get(i) == Some(&b'"') {
+                i += 1;
+                loop {
+                    let Some(close) = memchr::memchr(b'"', &data[i..]) else { return false };
+                    out.extend_from_slice(&data[i..i + close]);
+                    i += close + 1;
+                    if data.get(i) != Some(&b'"') {
+                        break;
+                    }
+                    out.push(b'"');
+                    i += 1;
+                }
+            } else {
+                // Outside quotes a quote is a character like any other.
+                let from = i;
+                match memchr::memchr3(self.delimiter, b'\r', b'\n', &data[i..]) {
+                    Some(end) => i += end,
+                    None if self.eof => i = data.len(),
+                    None => return false,
+                }
+                out.extend_from_slice(&data[from..i]);
+            }
+            bounds.push((start, out.len()));
+            match data.get(i) {
+                Some(&b) if b == self.delimiter => i += 1,
+                Some(&b) if b == b'\r' || b == b'\n' => {
+                    self.after_cr = b == b'\r';
+                    i += 1;
+                    break;
+                }
+                None if self.eof => {
+                    self.after_cr = false;
+                    break;
+                }
+                // A quote closed before other characters, or the record goes on past the buffer.
+                _ => return false,
+            }
+        }
+        self.at += i;
+        self.line = None;
+        self.plain = plain_ascii(out);
+        true
+    }
+
     /// A record with a quote in its first line, through the state machine.
     fn read_quoted(&mut self) -> io::Result<()> {
         use csv_core::ReadRecordResult::*;
         self.line = None;
-        if self.unquoted.len() > 1 << 20 {
+        if self.unquoted.capacity() > 1 << 20 {
             // The room a rare huge record took goes with it.
-            self.unquoted = vec![0; 1 << 10];
+            self.unquoted = Vec::new();
         }
+        // The state machine writes into room it is given.
+        let room = self.unquoted.capacity().max(1 << 10);
+        self.unquoted.clear();
+        self.unquoted.resize(room, 0);
         let (mut written, mut fields) = (0, 0);
         loop {
             let (result, read, out, ends) = self.core.read_record(
@@ -203,7 +265,8 @@ impl Records {
             self.bounds.push((start, end));
             start = end;
         }
-        self.plain = plain_ascii(&self.unquoted[..written]);
+        self.unquoted.truncate(written);
+        self.plain = plain_ascii(&self.unquoted);
         Ok(())
     }
 
