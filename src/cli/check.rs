@@ -456,6 +456,7 @@ impl<'a> Checker<'a> {
         let mut extra = vec![String::new(); self.columns.len() * FIELDS.len()];
         let ungrouped = vec![0; self.columns.len()];
         let registry = self.reading.registry;
+        let others = rows.len().saturating_sub(1);
         for (i, row) in rows.iter_mut().enumerate() {
             let options = vendors.get(self.reading, self.columns, row);
             reports.clear();
@@ -470,6 +471,10 @@ impl<'a> Checker<'a> {
             let group_ids = self.groups.get(at..at + self.columns.len()).unwrap_or(&ungrouped);
             self.annotate(row, &reports, group_ids, &mut extra, &mut chunk.tally);
             self.layout.render(&mut chunk.rendered, row.number, &row.cells, &row.raw, &extra)?;
+            if i == 0 {
+                // The other rows are about as long, give or take a fifth.
+                chunk.rendered.reserve_like(others * 6 / 5);
+            }
         }
         Ok(chunk)
     }

@@ -68,6 +68,15 @@ pub struct Rendered {
     rows: Vec<(u64, Vec<String>)>,
 }
 
+impl Rendered {
+    /// Makes room for `more` rows the size of those rendered so far (none when there are none):
+    /// called after a chunk's first row, it saves the chunk's bytes being moved as they grow.
+    pub fn reserve_like(&mut self, more: usize) {
+        self.bytes.reserve(self.bytes.len() * more);
+        self.rows.reserve(more.min(self.rows.len() * more));
+    }
+}
+
 /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return at
 /// the start) gets a leading apostrophe, as OWASP recommends for CSV injection.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
@@ -206,15 +215,11 @@ impl Layout {
     }
 }
 
-/// The bytes that make a CSV field quoted: comma, quote, carriage return, line feed.
-const QUOTED: [bool; 256] = {
-    let mut quoted = [false; 256];
-    quoted[b',' as usize] = true;
-    quoted[b'"' as usize] = true;
-    quoted[b'\r' as usize] = true;
-    quoted[b'\n' as usize] = true;
-    quoted
-};
+/// Whether a CSV field must be quoted: it holds a comma, a quote or a line break. One fold
+/// that does not stop early, which the compiler vectorises (most fields are short and plain).
+fn needs_quotes(field: &[u8]) -> bool {
+    field.iter().fold(false, |quoted, &b| quoted | matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
 
 /// Appends one record to `out` as the csv crate writes it with its default settings: fields
 /// neutralized, separated by commas, quoted (quotes doubled) only when they hold a comma, a
@@ -225,10 +230,12 @@ fn csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
         if i > 0 {
             out.push(b',');
         }
-        let apostrophe: &[u8] = if runs_as_formula(field) { b"'" } else { b"" };
-        if field.iter().any(|&b| QUOTED[usize::from(b)]) {
+        let formula = runs_as_formula(field);
+        if needs_quotes(field) {
             out.push(b'"');
-            out.extend_from_slice(apostrophe);
+            if formula {
+                out.push(b'\'');
+            }
             for part in field.split_inclusive(|&b| b == b'"') {
                 out.extend_from_slice(part);
                 if part.ends_with(b"\"") {
@@ -237,7 +244,9 @@ fn csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
             }
             out.push(b'"');
         } else {
-            out.extend_from_slice(apostrophe);
+            if formula {
+                out.push(b'\'');
+            }
             out.extend_from_slice(field);
         }
     }
