@@ -323,6 +323,14 @@ impl Reasons {
 }
 
 /// Appends `n` in decimal, as `{n}` writes it.
+pub(crate) fn push_int(text: &mut String, n: i64) {
+    if n < 0 {
+        text.push('-');
+    }
+    push_count(text, n.unsigned_abs() as usize);
+}
+
+/// Appends `n` in decimal, as `{n}` writes it.
 pub(crate) fn push_count(text: &mut String, n: usize) {
     let mut digits = [0; 20];
     let mut at = digits.len();

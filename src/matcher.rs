@@ -8,13 +8,14 @@
 //! value matches, and its named groups are the segments ([`Scan::Unmatched`]).
 
 use crate::check_digit::Algorithm;
+use crate::decode::push_int;
 use crate::error::{Problem, ProblemKind, Span};
 use crate::rules::pattern::{CharSet, Item, Pattern};
 use crate::rules::regex::FormatRegex;
 use crate::rules::schema::{DecodeType, Decoder, Format, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
+
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A table ready for lookups: code → row, each cell already in the form a field takes.
@@ -122,6 +123,8 @@ pub(crate) struct CompiledDecoder {
     pub item: Option<usize>,
     /// The field a year, week or month decoder writes: its `field`, or the standard name.
     field: String,
+    /// The field of the years a decade-repeating year digit may stand for: `field_candidates`.
+    candidates_field: String,
     /// The index of its table among the vendor's tables.
     table: Option<usize>,
     /// Its `columns`: each field with the index of the column it is filled from.
@@ -410,9 +413,11 @@ impl CompiledFormat {
                     DecodeType::Month => ("month", "month"),
                     _ => ("", ""),
                 };
+                let field = or_default(&d.field, default_field);
                 CompiledDecoder {
                     item: format.segment(&d.segment),
-                    field: or_default(&d.field, default_field).to_string(),
+                    field: field.to_string(),
+                    candidates_field: format!("{field}_candidates"),
                     table,
                     columns: d.columns.iter().map(|(f, c)| (f.clone(), column_of(table, c))).collect(),
                     half_column: column_of(table, "half"),
@@ -798,7 +803,7 @@ impl CompiledFormat {
                     if table.is_some() {
                         // Rows are keyed by the number as written in decimal.
                         text.clear();
-                        let _ = write!(text, "{value}");
+                        push_int(&mut text, value);
                         if let Some((table, row)) = look_up(table, &text, d, span, &mut out) {
                             fill_columns(&mut out, table, row, d);
                         }
@@ -1024,10 +1029,15 @@ fn set_decade_year<'r>(
         }
         many => {
             out.ambiguous = true;
-            let list: Vec<String> = many.iter().map(|y| y.to_string()).collect();
-            let list = list.join(" or ");
-            out.reasons.push(format!("the decade is ambiguous: {list}"));
-            out.set(format!("{field}_candidates"), FieldValue::Made(Value::Text(list)));
+            let mut list = String::with_capacity(8 * many.len());
+            for (i, &year) in many.iter().enumerate() {
+                if i > 0 {
+                    list.push_str(" or ");
+                }
+                push_int(&mut list, year);
+            }
+            out.reasons.push(["the decade is ambiguous: ", &list].concat());
+            out.set(d.candidates_field.as_str(), FieldValue::Made(Value::Text(list)));
             None
         }
     }
