@@ -10,7 +10,7 @@ use super::progress::Progress;
 use super::read::{Input, Located, ReadAhead, ReadOptions, Row};
 use super::write::{Format, Layout, Output, Rendered};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::decode::{DATE_FIELDS, Detail, MODEL_FIELDS, kind_noun};
+use crate::decode::{DATE_FIELDS, Detail, MODEL_FIELDS, kind_noun, push_count, push_int};
 use crate::dupes::KeyReader;
 use crate::matcher::CodeMap;
 use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span, Value};
@@ -533,6 +533,7 @@ fn fill(fields: &mut [String], report: &Outcome, group: u64) {
     };
     let field = |keys: &[&str], into: &mut String| match keys.iter().find_map(|k| decoded?.fields.get(*k)) {
         Some(Value::Text(text)) => into.push_str(text),
+        Some(&Value::Int(n)) => push_int(into, n),
         // Writing to a String cannot fail.
         Some(other) => _ = write!(into, "{other}"),
         None => {}
@@ -548,7 +549,8 @@ fn fill(fields: &mut [String], report: &Outcome, group: u64) {
         fields[7].push_str(problem.hint().unwrap_or_default());
     }
     if group > 0 {
-        _ = write!(fields[8], "row {group}");
+        fields[8].push_str("row ");
+        push_count(&mut fields[8], group as usize);
     }
 }
 
@@ -639,12 +641,24 @@ fn count(counts: &mut BTreeMap<String, u64>, name: &str, n: u64) {
 /// A problem's message with the characters it is about, counted from 1 as a person would.
 fn write_error(into: &mut String, e: &Problem) {
     let s = e.span();
-    // Writing to a String cannot fail.
-    _ = match s.end - s.start {
-        0 => write!(into, "{} (after character {})", e.message(), s.start),
-        1 => write!(into, "{} (character {})", e.message(), s.start + 1),
-        _ => write!(into, "{} (characters {}-{})", e.message(), s.start + 1, s.end),
-    };
+    into.push_str(e.message());
+    match s.end - s.start {
+        0 => {
+            into.push_str(" (after character ");
+            push_count(into, s.start);
+        }
+        1 => {
+            into.push_str(" (character ");
+            push_count(into, s.start + 1);
+        }
+        _ => {
+            into.push_str(" (characters ");
+            push_count(into, s.start + 1);
+            into.push('-');
+            push_count(into, s.end);
+        }
+    }
+    into.push(')');
 }
 
 fn print_summary(summary: &Summary) {
