@@ -881,3 +881,91 @@ fn an_empty_file_is_a_clear_input_error() {
         assert!(stderr.contains("empty.csv: the file is empty: no header row and no data"), "{stderr}");
     }
 }
+
+/// Writes an OpenDocument spreadsheet with `sheets` (name, rows of cells; an empty cell is
+/// left out); `tail` is XML added to the last sheet (repeated rows, say).
+fn write_ods(path: &Path, sheets: &[(&str, &[&[&str]])], tail: &str) {
+    use std::io::Write;
+    let cell = |text: &str| match text {
+        "" => "<table:table-cell/>".to_string(),
+        t => {
+            format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>")
+        }
+    };
+    let mut body = String::new();
+    for (i, (name, rows)) in sheets.iter().enumerate() {
+        body += &format!("<table:table table:name=\"{name}\">");
+        for row in *rows {
+            body += "<table:table-row>";
+            row.iter().for_each(|c| body += &cell(c));
+            body += "</table:table-row>";
+        }
+        if i + 1 == sheets.len() {
+            body += tail;
+        }
+        body += "</table:table>";
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+         xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+         <manifest:file-entry manifest:full-path=\"/\" \
+         manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+         </manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    // The media type comes first, stored, as OpenDocument requires.
+    for (part, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(part, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn ods_sheets_by_name_and_number_and_a_sheet_too_large_to_unpack() {
+    let path = scratch("two-sheets.ods");
+    let laptops: &[&[&str]] = &[&["Serial Number"], &["C02TJ0Q7GVC8"], &[""], &["CO2TJ0Q7GVC8"]];
+    let phones: &[&[&str]] = &[&["IMEI"], &["490154203237518"], &["490154203237517"]];
+    write_ods(&path, &[("Laptops", laptops), ("Phones", phones)], "");
+    let path = path.to_str().unwrap();
+
+    let out = serialkit(&["check", path, "--summary", "json", "-q"]);
+    let s = summary(&out);
+    assert_eq!((s["rows"].as_u64(), s["valid"].as_u64(), s["invalid"].as_u64()), (Some(3), Some(1), Some(1)));
+    for sheet in ["Phones", "2"] {
+        let out = serialkit(&["check", path, "--sheet", sheet]);
+        let rows = rows(&out);
+        assert_eq!(rows.len(), 3, "--sheet {sheet}");
+        let error = rows[0].iter().position(|h| h == "error").unwrap();
+        assert_eq!(rows[2][error], "check digit should be 8, not 7 (character 15)");
+    }
+    let missing = serialkit(&["check", path, "--sheet", "Tablets"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no sheet 'Tablets'; sheets: Laptops, Phones"));
+
+    // A few hundred bytes that claim a million empty rows 16,000 cells wide, then one cell:
+    // refused with what is wrong, before anything that large is built.
+    let far = scratch("far-cell.ods");
+    let tail = "<table:table-row table:number-rows-repeated=\"1000000\">\
+                <table:table-cell table:number-columns-repeated=\"16000\"/></table:table-row>\
+                <table:table-row><table:table-cell table:number-columns-repeated=\"16000\"/>\
+                <table:table-cell office:value-type=\"string\"><text:p>far</text:p></table:table-cell>\
+                </table:table-row>";
+    write_ods(&far, &[("Laptops", laptops)], tail);
+    let out = serialkit(&["check", far.to_str().unwrap(), "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("far-cell.ods: not a readable ODS file: Cell limit exceeded"), "{stderr}");
+    assert!(stderr.contains("export the sheet as CSV"), "{stderr}");
+}

@@ -643,11 +643,11 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Ve
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
-    if bytes.starts_with(b"PK") {
-        check_unpacked_size(&bytes, name)?;
-    }
-    let mut workbook = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes))
-        .map_err(|e| format!("{name}: not a readable XLSX, XLS or ODS file: {e}"))?;
+    let zipped = match bytes.starts_with(b"PK") {
+        true => zip_contents(&bytes, name)?,
+        false => None,
+    };
+    let mut workbook = open_workbook(bytes, zipped, name)?;
     let names = workbook.sheet_names().to_vec();
     let chosen = match sheet {
         None => names.first().cloned().ok_or_else(|| format!("{name}: the workbook has no sheets"))?,
@@ -733,8 +733,47 @@ fn column_letters(index: u32) -> String {
     letters.iter().rev().map(|&b| char::from(b)).collect()
 }
 
-/// Refuses a zip whose directory says it unpacks to more than [`MAX_UNPACKED_BYTES`].
-fn check_unpacked_size(bytes: &[u8], name: &str) -> Result<(), String> {
+/// The spreadsheet formats told apart by the parts of their zip.
+#[derive(Clone, Copy)]
+enum Zipped {
+    Xlsx,
+    Ods,
+}
+
+/// Opens a workbook as the format its zip holds, so that a broken or oversized file gets that
+/// format's own error: guessing tries each format and says only that none fit.
+fn open_workbook(
+    bytes: Vec<u8>,
+    zipped: Option<Zipped>,
+    name: &str,
+) -> Result<calamine::Sheets<io::Cursor<Vec<u8>>>, String> {
+    let cursor = io::Cursor::new(bytes);
+    let unreadable =
+        |what: &str, e: &dyn std::fmt::Display| format!("{name}: not a readable {what} file: {e}");
+    match zipped {
+        Some(Zipped::Xlsx) => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|e| unreadable("XLSX", &e)),
+        Some(Zipped::Ods) => calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
+            .map(calamine::Sheets::Ods)
+            .map_err(|e| match e {
+                // ODS sheets are unpacked whole when the file is opened.
+                calamine::OdsError::CellLimitExceeded { .. } => {
+                    format!(
+                        "{}; a stray cell far from the data? delete it or export the sheet as CSV",
+                        unreadable("ODS", &e)
+                    )
+                }
+                e => unreadable("ODS", &e),
+            }),
+        None => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| unreadable("XLSX, XLS or ODS", &e)),
+    }
+}
+
+/// Which spreadsheet a zip holds, by its parts (`xl/workbook.xml`, or the `mimetype` that
+/// OpenDocument files start with); refuses one whose directory says it unpacks to more than
+/// [`MAX_UNPACKED_BYTES`].
+fn zip_contents(bytes: &[u8], name: &str) -> Result<Option<Zipped>, String> {
     let unreadable = |e: zip::result::ZipError| format!("{name}: not a readable XLSX or ODS file: {e}");
     let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(unreadable)?;
     // The central directory's sizes, which a streamed zip (data descriptors) also carries.
@@ -749,7 +788,12 @@ fn check_unpacked_size(bytes: &[u8], name: &str) -> Result<(), String> {
             bytes.len()
         ));
     }
-    Ok(())
+    let has = |part: &str| archive.index_for_name(part).is_some();
+    Ok(match (has("xl/workbook.xml"), has("mimetype")) {
+        (true, _) => Some(Zipped::Xlsx),
+        (false, true) => Some(Zipped::Ods),
+        (false, false) => None,
+    })
 }
 
 fn cell_text(cell: Data) -> String {
