@@ -969,3 +969,23 @@ fn ods_sheets_by_name_and_number_and_a_sheet_too_large_to_unpack() {
     assert!(stderr.contains("far-cell.ods: not a readable ODS file: Cell limit exceeded"), "{stderr}");
     assert!(stderr.contains("export the sheet as CSV"), "{stderr}");
 }
+
+#[test]
+fn a_broken_workbook_gets_the_error_of_the_format_it_claims() {
+    // An OLE compound file header and nothing after it: an XLS that is cut short.
+    let xls = scratch("cut-short.xls");
+    std::fs::write(&xls, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 and no more").unwrap();
+    let out = serialkit(&["check", xls.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut-short.xls: not a readable XLS file: "));
+    // An ODS zip without its manifest.
+    let ods = scratch("no-manifest.ods");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&ods).unwrap());
+    zip.start_file("mimetype", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.finish().unwrap();
+    let out = serialkit(&["check", ods.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no-manifest.ods: not a readable ODS file: 'META-INF/manifest.xml'"), "{stderr}");
+}

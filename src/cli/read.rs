@@ -223,7 +223,7 @@ impl Input {
         let n = file.read(&mut magic).map_err(|e| fail(&e))?;
         file.rewind().map_err(|e| fail(&e))?;
         let is_zip = n >= 4 && magic[..4] == *b"PK\x03\x04";
-        let is_ole = n >= 8 && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        let is_ole = n >= 8 && magic == OLE_MAGIC;
         let mut ends_quoted = false;
         let mut first_number = 1;
         let rows = if is_zip || is_ole {
@@ -643,11 +643,11 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Ve
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
-    let zipped = match bytes.starts_with(b"PK") {
+    let format = match bytes.starts_with(b"PK") {
         true => zip_contents(&bytes, name)?,
-        false => None,
+        false => bytes.starts_with(&OLE_MAGIC).then_some(SheetFormat::Xls),
     };
-    let mut workbook = open_workbook(bytes, zipped, name)?;
+    let mut workbook = open_workbook(bytes, format, name)?;
     let names = workbook.sheet_names().to_vec();
     let chosen = match sheet {
         None => names.first().cloned().ok_or_else(|| format!("{name}: the workbook has no sheets"))?,
@@ -733,28 +733,36 @@ fn column_letters(index: u32) -> String {
     letters.iter().rev().map(|&b| char::from(b)).collect()
 }
 
-/// The spreadsheet formats told apart by the parts of their zip.
+/// The start of an OLE compound file, which XLS workbooks are.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The spreadsheet formats told apart before opening: by the parts of their zip, or as an OLE
+/// compound file.
 #[derive(Clone, Copy)]
-enum Zipped {
+enum SheetFormat {
     Xlsx,
     Ods,
+    Xls,
 }
 
-/// Opens a workbook as the format its zip holds, so that a broken or oversized file gets that
+/// Opens a workbook as the format its bytes show, so that a broken or oversized file gets that
 /// format's own error: guessing tries each format and says only that none fit.
 fn open_workbook(
     bytes: Vec<u8>,
-    zipped: Option<Zipped>,
+    format: Option<SheetFormat>,
     name: &str,
 ) -> Result<calamine::Sheets<io::Cursor<Vec<u8>>>, String> {
     let cursor = io::Cursor::new(bytes);
     let unreadable =
         |what: &str, e: &dyn std::fmt::Display| format!("{name}: not a readable {what} file: {e}");
-    match zipped {
-        Some(Zipped::Xlsx) => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
+    match format {
+        Some(SheetFormat::Xlsx) => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
             .map(calamine::Sheets::Xlsx)
             .map_err(|e| unreadable("XLSX", &e)),
-        Some(Zipped::Ods) => calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
+        Some(SheetFormat::Xls) => calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
+            .map(calamine::Sheets::Xls)
+            .map_err(|e| unreadable("XLS", &e)),
+        Some(SheetFormat::Ods) => calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
             .map(calamine::Sheets::Ods)
             .map_err(|e| match e {
                 // ODS sheets are unpacked whole when the file is opened.
@@ -773,7 +781,7 @@ fn open_workbook(
 /// Which spreadsheet a zip holds, by its parts (`xl/workbook.xml`, or the `mimetype` that
 /// OpenDocument files start with); refuses one whose directory says it unpacks to more than
 /// [`MAX_UNPACKED_BYTES`].
-fn zip_contents(bytes: &[u8], name: &str) -> Result<Option<Zipped>, String> {
+fn zip_contents(bytes: &[u8], name: &str) -> Result<Option<SheetFormat>, String> {
     let unreadable = |e: zip::result::ZipError| format!("{name}: not a readable XLSX or ODS file: {e}");
     let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(unreadable)?;
     // The central directory's sizes, which a streamed zip (data descriptors) also carries.
@@ -790,8 +798,8 @@ fn zip_contents(bytes: &[u8], name: &str) -> Result<Option<Zipped>, String> {
     }
     let has = |part: &str| archive.index_for_name(part).is_some();
     Ok(match (has("xl/workbook.xml"), has("mimetype")) {
-        (true, _) => Some(Zipped::Xlsx),
-        (false, true) => Some(Zipped::Ods),
+        (true, _) => Some(SheetFormat::Xlsx),
+        (false, true) => Some(SheetFormat::Ods),
         (false, false) => None,
     })
 }
