@@ -492,15 +492,10 @@ impl CellReading {
         bounds: &[(usize, usize)],
         row: &mut Row,
     ) {
-        let cells = &mut row.cells;
-        cells.truncate(bounds.len());
-        cells.resize_with(bounds.len(), String::new);
-        for (i, (&(start, end), cell)) in bounds.iter().zip(cells.iter_mut()).enumerate() {
+        for (i, (&(start, end), cell)) in bounds.iter().zip(reused(&mut row.cells, bounds.len())).enumerate()
+        {
             let len = end - start;
-            if cell.capacity() > KEPT_CELL_BYTES && len <= KEPT_CELL_BYTES {
-                *cell = String::new();
-            }
-            cell.clear();
+            empty_for(cell, len);
             let read = self.reads(i);
             if len > LONG_CELL_BYTES && (read || self.warn_unread) {
                 warn_about(warnings, number, i, &text.as_bytes()[start..end]);
@@ -526,15 +521,9 @@ impl CellReading {
         fields: impl ExactSizeIterator<Item = &'f [u8]>,
         row: &mut Row,
     ) {
-        let cells = &mut row.cells;
-        cells.truncate(fields.len());
-        cells.resize_with(fields.len(), String::new);
-        for (i, (field, cell)) in fields.zip(cells.iter_mut()).enumerate() {
-            if cell.capacity() > KEPT_CELL_BYTES && field.len() <= KEPT_CELL_BYTES {
-                // A rare long cell's room goes with it, or every reused row would keep it.
-                *cell = String::new();
-            }
-            cell.clear();
+        let n = fields.len();
+        for (i, (field, cell)) in fields.zip(reused(&mut row.cells, n)).enumerate() {
+            empty_for(cell, field.len());
             if !self.reads(i) {
                 // A column nobody reads: kept in place, empty.
                 if self.warn_unread && (field.len() > LONG_CELL_BYTES || !plain_ascii(field)) {
@@ -551,6 +540,22 @@ impl CellReading {
             }
         }
     }
+}
+
+/// A row's cell strings, `n` of them, kept from the row read before into them.
+fn reused(cells: &mut Vec<String>, n: usize) -> &mut [String] {
+    cells.truncate(n);
+    cells.resize_with(n, String::new);
+    cells
+}
+
+/// Empties a reused cell string for a field of `len` bytes: a rare long cell's room goes with
+/// it, or every reused row would keep it.
+fn empty_for(cell: &mut String, len: usize) {
+    if cell.capacity() > KEPT_CELL_BYTES && len <= KEPT_CELL_BYTES {
+        *cell = String::new();
+    }
+    cell.clear();
 }
 
 /// Warns in `warnings` about what is wrong with `field`, cell `column` of row `number`; its

@@ -4,8 +4,11 @@
 //! a spreadsheet shows each as a row.
 //!
 //! Most lines of an inventory hold no quote. Such a line is one record whatever came before
-//! it, so it is split where memchr finds its delimiters; only a line with a quote goes through
-//! csv_core's state machine, which otherwise looks at every byte in turn.
+//! it, so it is split where memchr finds its delimiters. A record whose quotes are the usual
+//! ones (each opening a field and closing it before a delimiter or a line break) is unquoted
+//! here too; any other goes through csv_core's state machine, which looks at every byte in
+//! turn. Either way the record starts where the last one ended, so the two never disagree on
+//! where records are.
 
 use std::io::{self, Read};
 
