@@ -322,16 +322,21 @@ impl Reasons {
     }
 }
 
-/// Appends `n` in decimal, as `{n}` writes it.
+/// Appends `n` in decimal with its sign, as `{n}` writes it.
 pub(crate) fn push_int(text: &mut String, n: i64) {
     if n < 0 {
         text.push('-');
     }
-    push_count(text, n.unsigned_abs() as usize);
+    push_decimal(text, n.unsigned_abs());
 }
 
 /// Appends `n` in decimal, as `{n}` writes it.
 pub(crate) fn push_count(text: &mut String, n: usize) {
+    push_decimal(text, n as u64);
+}
+
+/// Appends `n` in decimal; in 64 bits whatever the target's `usize`.
+pub(crate) fn push_decimal(text: &mut String, n: u64) {
     let mut digits = [0; 20];
     let mut at = digits.len();
     let mut rest = n;
@@ -1285,6 +1290,18 @@ mod tests {
 
     /// A brief reading is the full one without what bulk checks do not show: the same choice,
     /// kind, vendor, format, normalized value and confidence, and the date and model fields.
+    #[test]
+    fn numbers_are_written_as_the_formatter_writes_them() {
+        for n in [0, 7, 10, 1999, -42, i64::MIN, i64::MAX] {
+            let mut text = String::from("x");
+            push_int(&mut text, n);
+            assert_eq!(text, format!("x{n}"));
+        }
+        let mut text = String::new();
+        push_count(&mut text, usize::MAX);
+        assert_eq!(text, usize::MAX.to_string());
+    }
+
     #[test]
     fn a_brief_reading_is_the_full_one_less_what_checks_do_not_show() {
         let registry = Registry::builtin();

@@ -15,7 +15,6 @@ use crate::rules::regex::FormatRegex;
 use crate::rules::schema::{DecodeType, Decoder, Format, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A table ready for lookups: code → row, each cell already in the form a field takes.

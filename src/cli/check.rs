@@ -10,7 +10,7 @@ use super::progress::Progress;
 use super::read::{Input, Located, ReadAhead, ReadOptions, Row};
 use super::write::{Format, Layout, Output, Rendered};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::decode::{DATE_FIELDS, Detail, MODEL_FIELDS, kind_noun, push_count, push_int};
+use crate::decode::{DATE_FIELDS, Detail, MODEL_FIELDS, kind_noun, push_count, push_decimal, push_int};
 use crate::dupes::KeyReader;
 use crate::matcher::CodeMap;
 use crate::{Decoded, Kind, Options, Problem, ProblemKind, Registry, Span, Value};
@@ -550,7 +550,7 @@ fn fill(fields: &mut [String], report: &Outcome, group: u64) {
     }
     if group > 0 {
         fields[8].push_str("row ");
-        push_count(&mut fields[8], group as usize);
+        push_decimal(&mut fields[8], group);
     }
 }
 

@@ -73,7 +73,9 @@ impl Rendered {
     /// called after a chunk's first row, it saves the chunk's bytes being moved as they grow.
     pub fn reserve_like(&mut self, more: usize) {
         self.bytes.reserve(self.bytes.len() * more);
-        self.rows.reserve(more.min(self.rows.len() * more));
+        if !self.rows.is_empty() {
+            self.rows.reserve(more);
+        }
     }
 }
 
