@@ -1288,8 +1288,6 @@ pub fn check_partial(value: &str, vendor: &str) -> Partial {
 mod tests {
     use super::*;
 
-    /// A brief reading is the full one without what bulk checks do not show: the same choice,
-    /// kind, vendor, format, normalized value and confidence, and the date and model fields.
     #[test]
     fn numbers_are_written_as_the_formatter_writes_them() {
         for n in [0, 7, 10, 1999, -42, i64::MIN, i64::MAX] {
@@ -1302,6 +1300,8 @@ mod tests {
         assert_eq!(text, usize::MAX.to_string());
     }
 
+    /// A brief reading is the full one without what bulk checks do not show: the same choice,
+    /// kind, vendor, format, normalized value and confidence, and the date and model fields.
     #[test]
     fn a_brief_reading_is_the_full_one_less_what_checks_do_not_show() {
         let registry = Registry::builtin();

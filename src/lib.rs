@@ -44,6 +44,17 @@ pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// A xorshift64 generator from `seed` (not 0): reproducible pseudo-random input for tests.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 pub use date::BUILD_YEAR;
 pub use decode::{
     Decoded, Kind, MAX_INPUT_CHARS, Options, Partial, PartialState, Report, check_partial, decode,

@@ -190,7 +190,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     let one_pass = args.output.is_none() && args.summary == SummaryFormat::Json;
     let mut groups = Groups::default();
     if one_pass {
-        input.only_columns_warned(&columns.iter().map(|c| c.index).chain(vendor_column).collect::<Vec<_>>());
+        input.only_columns_warned(&reading.read_columns(&columns));
     } else {
         progress.pass("looking for duplicates");
         let read = read_keys(&located, &read_options, &columns, &reading, &keys_of, &progress)?;
@@ -257,6 +257,11 @@ struct Reading<'a> {
 }
 
 impl<'a> Reading<'a> {
+    /// The columns a pass over the rows reads: the checked ones and the vendor column.
+    fn read_columns(&self, columns: &[Checked]) -> Vec<usize> {
+        columns.iter().map(|c| c.index).chain(self.vendor_column).collect()
+    }
+
     /// The vendor of `row`.
     fn vendor(&self, row: &Row) -> Option<&'a str> {
         let registry = self.registry;
@@ -801,8 +806,7 @@ fn read_keys<'a>(
     progress: &Progress,
 ) -> Result<Keys<'a>, Failure> {
     let mut input = Input::open(located, options)?;
-    let read: Vec<usize> = columns.iter().map(|c| c.index).chain(reading.vendor_column).collect();
-    input.only_columns(&read);
+    input.only_columns(&reading.read_columns(columns));
     let mut found = Keys::default();
     std::thread::scope(|scope| -> Result<(), Failure> {
         let ahead = ReadAhead::start(scope, input, BATCH);

@@ -227,7 +227,7 @@ impl Input {
         let mut ends_quoted = false;
         let mut first_number = 1;
         let rows = if is_zip || is_ole {
-            let (rows, first) = read_sheet(file, &name, options.sheet.as_deref())?;
+            let (rows, first) = read_sheet(file, is_zip, &name, options.sheet.as_deref())?;
             first_number = first;
             Rows::Sheet(rows.into_iter())
         } else {
@@ -638,8 +638,14 @@ fn sniff_delimiter(file: &mut File, path: &Path) -> io::Result<u8> {
 
 /// The rows of a sheet from its first filled row to its last, each from column A to its last
 /// filled cell, and the row number of the first: the used range need not start at A1, and rows
-/// and columns are numbered as the spreadsheet shows them.
-fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Vec<String>>, u64), String> {
+/// and columns are numbered as the spreadsheet shows them. `is_zip` tells a zip (XLSX, ODS)
+/// from an OLE compound file (XLS).
+fn read_sheet(
+    mut file: File,
+    is_zip: bool,
+    name: &str,
+    sheet: Option<&str>,
+) -> Result<(Vec<Vec<String>>, u64), String> {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_SHEET_BYTES {
         return Err(format!(
@@ -648,9 +654,9 @@ fn read_sheet(mut file: File, name: &str, sheet: Option<&str>) -> Result<(Vec<Ve
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
-    let format = match bytes.starts_with(b"PK") {
+    let format = match is_zip {
         true => zip_contents(&bytes, name)?,
-        false => bytes.starts_with(&OLE_MAGIC).then_some(SheetFormat::Xls),
+        false => Some(SheetFormat::Xls),
     };
     let mut workbook = open_workbook(bytes, format, name)?;
     let names = workbook.sheet_names().to_vec();

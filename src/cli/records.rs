@@ -363,13 +363,7 @@ mod tests {
             b"\xFF",
             b"C02TJ0Q7GVC8",
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x9E37_79B9_7F4A_7C15);
         for case in 0..3000 {
             let len = (next() % 40) as usize;
             let data: Vec<u8> =

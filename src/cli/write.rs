@@ -232,12 +232,14 @@ fn csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
         if i > 0 {
             out.push(b',');
         }
-        let formula = runs_as_formula(field);
-        if needs_quotes(field) {
+        let quoted = needs_quotes(field);
+        if quoted {
             out.push(b'"');
-            if formula {
-                out.push(b'\'');
-            }
+        }
+        if runs_as_formula(field) {
+            out.push(b'\'');
+        }
+        if quoted {
             for part in field.split_inclusive(|&b| b == b'"') {
                 out.extend_from_slice(part);
                 if part.ends_with(b"\"") {
@@ -246,9 +248,6 @@ fn csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
             }
             out.push(b'"');
         } else {
-            if formula {
-                out.push(b'\'');
-            }
             out.extend_from_slice(field);
         }
     }

@@ -87,7 +87,7 @@ fn read(
 ) -> Result<Decoded, Problem> {
     let text = Text::new(cleaned, "a MAC address such as AA:BB:CC:DD:EE:FF")?;
     match usual_form(text.chars()) {
-        Some((octets, notation)) => Ok(describe(octets.to_vec(), notation, false, registry, detail)),
+        Some((octets, notation)) => Ok(describe(&octets, notation, false, registry, detail)),
         None => read_any_form(&text, registry, strict, detail),
     }
 }
@@ -103,7 +103,7 @@ fn read_any_form(
     let separator = text.chars().iter().copied().find(|c| SEPARATORS.contains(c));
     let groups = split(text, separator)?;
     let (octets, notation, short_groups) = octets(text, separator, &groups, strict)?;
-    Ok(describe(octets, notation, short_groups, registry, detail))
+    Ok(describe(&octets, notation, short_groups, registry, detail))
 }
 
 /// The octets and notation of a MAC address in the usual form, six pairs of hex digits split
@@ -405,7 +405,7 @@ fn colons(octets: &[u8]) -> String {
 }
 
 fn describe(
-    octets: Vec<u8>,
+    octets: &[u8],
     notation: &str,
     short_groups: bool,
     registry: Option<&MacRegistry>,
@@ -474,7 +474,7 @@ fn describe(
     // The organization goes only into fields and reasons.
     let found = registry
         .filter(|_| !special && full)
-        .is_some_and(|r| organization(r, &octets, &mut fields, &mut reasons));
+        .is_some_and(|r| organization(r, octets, &mut fields, &mut reasons));
     let local = first & 0x02 != 0;
     match found {
         true => {}
@@ -491,7 +491,7 @@ fn describe(
             }
         }
     }
-    let normalized = colons(&octets);
+    let normalized = colons(octets);
     super::decoded(
         Kind::Mac,
         format,
@@ -561,13 +561,7 @@ mod tests {
     #[test]
     fn the_usual_form_reads_as_the_general_path_does() {
         let registry = oui::current();
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x2545_F491_4F6C_DD1D);
         // Special and telling first octets: zeros, broadcast, VMware's host side, multicast,
         // locally administered, registered blocks; then random ones in either case.
         let mut values: Vec<String> =
