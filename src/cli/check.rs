@@ -716,22 +716,19 @@ struct Groups {
 fn duplicate_groups(read: Keys, columns: &[Checked], reading: &Reading, keys_of: &KeyReader) -> Groups {
     let (mut keys, n) = (read.keys, columns.len());
     let mut sorted = sorted_cells(&keys, n);
-    // Found against the keys as read; applied after.
-    let mut rekeyed = Vec::new();
-    for cell in read.prefixed {
-        let column = cell.cell % n;
-        let known = |rest: &str| has_key(&sorted, &keys, n, column_key(identity_hash(rest), column));
-        let options = reading.options(cell.vendor, &columns[column]);
-        if let Some(key) = keys_of.rekeyed(&cell.key, &options, known).map(|k| identity_hash(&k)) {
-            rekeyed.push((cell.cell, key));
-        }
-    }
-    if rekeyed.iter().any(|&(cell, key)| keys[cell] != key) {
-        rekeyed.iter().for_each(|&(cell, key)| keys[cell] = key);
-        // The old order goes first: two at once would be the peak.
-        drop(std::mem::take(&mut sorted));
-        sorted = sorted_cells(&keys, n);
-    }
+    // Found against the keys as read (each decoded, on all cores); applied after.
+    let rekeyed: Vec<(usize, u64)> = read
+        .prefixed
+        .par_iter()
+        .filter_map(|cell| {
+            let column = cell.cell % n;
+            let known = |rest: &str| has_key(&sorted, &keys, n, column_key(identity_hash(rest), column));
+            let options = reading.options(cell.vendor, &columns[column]);
+            let key = keys_of.rekeyed(&cell.key, &options, known).map(|k| identity_hash(&k))?;
+            (key != keys[cell.cell]).then_some((cell.cell, key))
+        })
+        .collect();
+    resort(&mut sorted, &mut keys, n, &rekeyed);
     // Each grouped cell with its group's first cell.
     let mut grouped: Vec<(u32, u32)> = Vec::new();
     let (mut groups, mut rows) = (0, 0);
@@ -883,6 +880,42 @@ fn sorted_cells(keys: &[u64], columns: usize) -> Vec<u64> {
     sorted
 }
 
+/// Gives the cells `changed` their new keys in `keys`, and moves them to their new places in
+/// `sorted` (from [`sorted_cells`]): their entries out, the new ones merged in from the back, in
+/// place. A few hundred cells change among millions: sorting them all again took longer than
+/// the rest of the grouping.
+fn resort(sorted: &mut [u64], keys: &mut [u64], columns: usize, changed: &[(usize, u64)]) {
+    let entry = |keys: &[u64], cell: usize| cell_key(keys, columns, cell) >> 32 << 32 | cell as u64;
+    let entries = |keys: &[u64]| {
+        let mut list: Vec<u64> = changed.iter().map(|&(cell, _)| entry(keys, cell)).collect();
+        list.sort_unstable();
+        list
+    };
+    let old = entries(keys);
+    changed.iter().for_each(|&(cell, key)| keys[cell] = key);
+    let new = entries(keys);
+    // The kept entries slide to the front, in order, leaving room at the end for the new ones.
+    let mut kept = 0;
+    let mut doomed = old.iter().peekable();
+    for i in 0..sorted.len() {
+        let v = sorted[i];
+        if doomed.next_if_eq(&&v).is_none() {
+            sorted[kept] = v;
+            kept += 1;
+        }
+    }
+    debug_assert_eq!(kept + new.len(), sorted.len(), "every changed cell had an entry");
+    let (mut from, mut to) = (kept, sorted.len());
+    for &v in new.iter().rev() {
+        while from > 0 && sorted[from - 1] > v {
+            sorted[to - 1] = sorted[from - 1];
+            (from, to) = (from - 1, to - 1);
+        }
+        sorted[to - 1] = v;
+        to -= 1;
+    }
+}
+
 /// The place of a cell in [`sorted_cells`]' order.
 fn place(v: u64) -> u32 {
     v as u32
@@ -956,6 +989,31 @@ mod tests {
         for_each_group(&sorted_cells(keys, columns), keys, columns, |cells| found.push(cells.to_vec()));
         found.sort();
         found
+    }
+
+    #[test]
+    fn moving_changed_cells_equals_sorting_again() {
+        let mut random = crate::xorshift(7);
+        for round in 0..200 {
+            let columns = 1 + round % 3;
+            let cells = 1 + (random() % 300) as usize;
+            // Few distinct keys, some empty, some sharing their top half: every case of the order.
+            let key = |r: u64| match r % 5 {
+                0 => 0,
+                1 => (r % 4) << 32 | 1,
+                _ => (r % 64) | 1 | (r % 3) << 40,
+            };
+            let mut keys: Vec<u64> = (0..cells).map(|_| key(random())).collect();
+            let mut changed: Vec<(usize, u64)> = Vec::new();
+            for (cell, _) in keys.iter().enumerate().filter(|&(_, &k)| k != 0) {
+                if random() % 4 == 0 {
+                    changed.push((cell, key(random()) | 1));
+                }
+            }
+            let mut sorted = sorted_cells(&keys, columns);
+            resort(&mut sorted, &mut keys, columns, &changed);
+            assert_eq!(sorted, sorted_cells(&keys, columns), "round {round}");
+        }
     }
 
     #[test]
