@@ -337,7 +337,11 @@ pub(crate) fn push_count(text: &mut String, n: usize) {
 
 /// Appends `n` in decimal; in 64 bits whatever the target's `usize`.
 pub(crate) fn push_decimal(text: &mut String, n: u64) {
-    let mut digits = [0; 20];
+    text.extend(decimal(n, &mut [0; 20]).iter().map(|&d| char::from(d)));
+}
+
+/// The decimal digits of `n`, written at the end of `digits`.
+pub(crate) fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut at = digits.len();
     let mut rest = n;
     loop {
@@ -348,7 +352,7 @@ pub(crate) fn push_decimal(text: &mut String, n: u64) {
             break;
         }
     }
-    text.extend(digits[at..].iter().map(|&d| char::from(d)));
+    &digits[at..]
 }
 
 /// One format tried on one value.

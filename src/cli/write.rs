@@ -1,5 +1,6 @@
 //! Writing annotated rows: CSV, XLSX or NDJSON, with cells made safe to open in a spreadsheet.
 
+use crate::decode::decimal;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -206,7 +207,7 @@ impl Layout {
                 csv_record(&mut rendered.bytes, fields);
             }
             Some(Format::Ndjson) => {
-                write_object(&mut rendered.bytes, number, all(), &self.keys, &self.booleans)?
+                write_object(&mut rendered.bytes, number, all(), &self.keys, &self.booleans)
             }
             Some(Format::Xlsx) => {
                 rendered.rows.push((number, all().map(|c| neutralize(c).into_owned()).collect()))
@@ -274,27 +275,49 @@ fn unique_keys(header: &[String]) -> Vec<String> {
 
 /// One row as a JSON object: `row` first, then the cells in column order.
 fn write_object<'a>(
-    out: &mut dyn Write,
+    out: &mut Vec<u8>,
     number: u64,
     cells: impl Iterator<Item = &'a str>,
     keys: &[String],
     booleans: &[bool],
-) -> io::Result<()> {
-    write!(out, "{{\"row\":{number}")?;
+) {
+    out.extend_from_slice(b"{\"row\":");
+    out.extend_from_slice(decimal(number, &mut [0; 20]));
     for (i, value) in cells.enumerate() {
+        out.push(b',');
         match keys.get(i) {
-            Some(key) => write!(out, ",{key}:")?,
+            Some(key) => out.extend_from_slice(key.as_bytes()),
             // A cell past the header's last column (a ragged row).
-            None => write!(out, ",\"column {}\":", i + 1)?,
+            None => {
+                out.extend_from_slice(b"\"column ");
+                out.extend_from_slice(decimal(i as u64 + 1, &mut [0; 20]));
+                out.push(b'"');
+            }
         }
+        out.push(b':');
         match (booleans.get(i).copied().unwrap_or(false), value) {
-            (true, "true") => out.write_all(b"true")?,
-            (true, "false") => out.write_all(b"false")?,
-            (true, "") => out.write_all(b"null")?,
-            _ => serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?,
+            (true, "true") => out.extend_from_slice(b"true"),
+            (true, "false") => out.extend_from_slice(b"false"),
+            (true, "") => out.extend_from_slice(b"null"),
+            _ => push_json_string(out, value),
         }
     }
-    out.write_all(b"}\n")
+    out.extend_from_slice(b"}\n");
+}
+
+/// Appends `value` as a JSON string, escaped as serde_json escapes it. Most values hold nothing
+/// to escape (a quote, a backslash, a control character) and are copied as they are, which one
+/// fold that does not stop early finds.
+fn push_json_string(out: &mut Vec<u8>, value: &str) {
+    let plain = value.bytes().fold(true, |plain, b| plain & (b >= b' ' && b != b'"' && b != b'\\'));
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, value);
+    }
 }
 
 /// Refuses, naming the file, row and column, a row that an XLSX sheet cannot hold.
@@ -366,5 +389,32 @@ mod tests {
             csv_record(&mut written, fields.iter().map(|f| f.as_bytes()));
             assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{fields:?}");
         }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        // Every ASCII character alone and within text, then some beyond ASCII.
+        let mut values: Vec<String> = (0..=127u8).map(|b| char::from(b).to_string()).collect();
+        values.extend((0..=127u8).map(|b| format!("C02{}TJ", char::from(b))));
+        values.extend(["", "é", "\u{2028}", "ＪＡＥ", "\u{7f}", "a\"b\\c\n"].map(String::from));
+        for value in &values {
+            let mut written = Vec::new();
+            push_json_string(&mut written, value);
+            assert_eq!(written, serde_json::to_vec(value).unwrap(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_is_one_json_object_with_its_number() {
+        let keys = ["\"a\"".to_string(), "\"ok\"".to_string()];
+        let mut written = Vec::new();
+        let cells = ["x\"y", "true", "past the header"];
+        write_object(&mut written, 42, cells.into_iter(), &keys, &[false, true]);
+        let row: serde_json::Value = serde_json::from_slice(&written).unwrap();
+        assert_eq!(
+            row,
+            serde_json::json!({"row": 42, "a": "x\"y", "ok": true, "column 3": "past the header"})
+        );
+        assert!(written.ends_with(b"}\n"));
     }
 }
