@@ -281,6 +281,8 @@ impl<'a> Reading<'a> {
 
 /// What a checked cell came to.
 enum Outcome {
+    /// Empty or white space: missing data, not a wrong value, so never checked.
+    Blank,
     /// Valid as the column's kind.
     Valid(Decoded),
     /// Wrong as it stands; `found` is what it is when it is a value of another kind (a MAC
@@ -292,7 +294,7 @@ impl Outcome {
     fn decoded(&self) -> Option<&Decoded> {
         match self {
             Outcome::Valid(d) => Some(d),
-            Outcome::Invalid { .. } => None,
+            Outcome::Blank | Outcome::Invalid { .. } => None,
         }
     }
 }
@@ -304,11 +306,14 @@ const WRONG_KIND_CONFIDENCE: f64 = 0.5;
 /// Checks `value` as `options` say. A value of another kind gets the column it belongs in as
 /// its hint ("move it to the 'MAC Address' column").
 fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[(Kind, String)]) -> Outcome {
+    if value.trim().is_empty() {
+        return Outcome::Blank;
+    }
     let (problem, other) = match registry.best_or_other(value, options, Detail::Brief) {
         Ok(decoded) => return Outcome::Valid(decoded),
         Err(refused) => refused,
     };
-    let Some(wanted) = options.kind.filter(|_| !value.trim().is_empty()) else {
+    let Some(wanted) = options.kind else {
         return Outcome::Invalid { problem, found: None };
     };
     let found = if problem.kind() == ProblemKind::WrongKind {
@@ -503,12 +508,10 @@ impl<'a> Checker<'a> {
         let cells = self.columns.iter().zip(reports).zip(group_ids).zip(extra.chunks_mut(FIELDS.len()));
         for (((column, report), &group), fields) in cells {
             tally.cells += 1;
-            if row.cells[column.index].trim().is_empty() {
-                // An empty cell is missing data, not a wrong value: counted, never a finding.
-                tally.blank += 1;
+            tally.add_cell(report);
+            if matches!(report, Outcome::Blank) {
                 continue;
             }
-            tally.add_cell(report);
             if let Some(d) = report.decoded().filter(|d| self.fix && row.cells[column.index] != d.normalized)
             {
                 row.cells[column.index].clone_from(&d.normalized);
@@ -535,6 +538,7 @@ fn fill(fields: &mut [String], report: &Outcome, group: u64) {
     let shown = match report {
         Outcome::Valid(d) => Some(d),
         Outcome::Invalid { found, .. } => found.as_ref(),
+        Outcome::Blank => None,
     };
     let field = |keys: &[&str], into: &mut String| match keys.iter().find_map(|k| decoded?.fields.get(*k)) {
         Some(Value::Text(text)) => into.push_str(text),
@@ -589,9 +593,10 @@ impl VendorOptions {
 }
 
 impl Tally {
-    /// Counts a cell that is not blank.
+    /// Counts a cell: a blank one is missing data, never a finding.
     fn add_cell(&mut self, report: &Outcome) {
         match report {
+            Outcome::Blank => self.blank += 1,
             Outcome::Valid(d) => {
                 self.valid += 1;
                 if !d.vendor.is_empty() {
