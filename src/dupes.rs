@@ -236,15 +236,16 @@ impl<'r> KeyReader<'r> {
 /// Whether `value` has a one-character group between `:` or `-` separators (`d0:5:9:…`),
 /// which a MAC address's normalized form pads with a zero.
 fn has_short_group(value: &str) -> bool {
-    if !value.bytes().any(|b| b == b':' || b == b'-') {
-        return false; // one group
+    // One pass over the bytes: every MAC address of a file comes here.
+    let (mut groups, mut short, mut len) = (1, false, 0);
+    for b in value.trim().bytes() {
+        if b == b':' || b == b'-' {
+            (groups, short, len) = (groups + 1, short | (len == 1), 0);
+        } else {
+            len += 1;
+        }
     }
-    let (mut groups, mut short) = (0, false);
-    for group in value.trim().split([':', '-']) {
-        groups += 1;
-        short |= group.len() == 1;
-    }
-    short && groups > 2
+    (short || len == 1) && groups > 2
 }
 
 /// Folds a look-alike character to the one it is taken for.
@@ -1338,6 +1339,25 @@ impl DisjointSets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_groups_are_single_characters_between_separators() {
+        let cases = [
+            ("d0:5:9:4:a2:a0", true),
+            ("D0:05:09:04:A2:A0", false),
+            (" 1:22:33 ", true),
+            ("ab-cd-e", true),
+            ("1::", true),
+            ("a-b", false), // two groups: a serial with a dash, not a MAC address
+            ("::", false),
+            ("C02TJ0Q7GVC8", false),
+            ("a", false),
+            ("", false),
+        ];
+        for (value, short) in cases {
+            assert_eq!(has_short_group(value), short, "{value:?}");
+        }
+    }
 
     #[track_caller]
     fn groups_with(values: &[&str], near: NearKinds) -> Vec<(GroupKind, Vec<usize>, Vec<Reason>)> {
