@@ -1234,6 +1234,32 @@ mod tests {
     }
 
     #[test]
+    fn a_bounded_distance_is_the_distance_when_within_the_bound() {
+        let formats = [
+            format("a:@upper{3} b:@digit{2}"),
+            format("'C' p:@alnum{2} y:@digit s:@upper{1,4} '-' t:@digit{2,3}"),
+            format("x:@digit{0,3} 'AB' y:@upper{2,6} z:@alnum{0,2}"),
+            format("s:@alnum{1,20}"),
+        ];
+        let mut random = crate::xorshift(3);
+        let alphabet: Vec<char> = "ABC0-9Zx".chars().collect();
+        for _ in 0..2000 {
+            let len = (random() % 16) as usize;
+            let value: Vec<char> = (0..len).map(|_| alphabet[(random() % 8) as usize]).collect();
+            for f in &formats {
+                for prefix in [false, true] {
+                    let d = f.distance(&value, prefix);
+                    assert_eq!(d, f.plain_distance(&value, prefix), "{value:?} {prefix}");
+                    for bound in 0..=d + 1 {
+                        let within = f.distance_within(&value, prefix, bound);
+                        assert_eq!(within, (d <= bound).then_some(d), "{value:?} {prefix} {bound}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn numbers_round_trip_between_bases() {
         assert_eq!(parse_number("5RFDP01", 36, ""), Some(12542331601));
         assert_eq!(encode(12542331601, 36, 7), "5RFDP01");
@@ -1250,6 +1276,37 @@ mod tests {
     impl CompiledFormat {
         fn distance(&self, chars: &[char], prefix: bool) -> usize {
             self.distance_within(chars, prefix, usize::MAX).unwrap()
+        }
+
+        /// The edit distance by the plain dynamic programme over every state and character,
+        /// to check the windowed one against.
+        fn plain_distance(&self, chars: &[char], prefix: bool) -> usize {
+            let done = self.edit_states.len();
+            let settle = |cost: &mut Vec<usize>| {
+                for (j, state) in self.edit_states.iter().enumerate() {
+                    if let Some(to) = state.ends_to {
+                        cost[to] = cost[to].min(cost[j]);
+                    }
+                    if state.grows {
+                        cost[j + 1] = cost[j + 1].min(cost[j].saturating_add(1));
+                    }
+                }
+            };
+            let mut cost = vec![FAR; done + 1];
+            cost[0] = 0;
+            settle(&mut cost);
+            for &c in chars {
+                let mut next: Vec<usize> = cost.iter().map(|&x| x.saturating_add(1)).collect();
+                for (j, state) in self.edit_states.iter().enumerate() {
+                    if state.grows {
+                        let step = cost[j].saturating_add(usize::from(!self.accepts(state.item, state.k, c)));
+                        next[j + 1] = next[j + 1].min(step);
+                    }
+                }
+                cost = next;
+                settle(&mut cost);
+            }
+            if prefix { cost.into_iter().min().unwrap_or(FAR) } else { cost[done] }
         }
 
         fn start_after(&self, s: &str) -> Vec<State> {
