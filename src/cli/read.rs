@@ -9,7 +9,7 @@ use calamine::{Data, Reader};
 use std::fs::File;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
 /// One row as read, with its row number as a spreadsheet shows it (1-based; a sheet whose used
@@ -72,7 +72,8 @@ pub struct Warning {
 
 enum Rows {
     Csv(Box<CsvRows>),
-    Sheet(std::vec::IntoIter<Vec<String>>),
+    /// A sheet's rows, shared by every pass that reads it, and the next one to read.
+    Sheet(Arc<Sheet>, usize),
 }
 
 /// A CSV file's records, and the blank lines between them: a spreadsheet shows each blank line
@@ -160,6 +161,35 @@ pub struct Located {
     pub path: PathBuf,
     pub name: String,
     _spool: Option<Spool>,
+    /// The sheets read so far, by `--sheet`: a workbook is unpacked and parsed once, however
+    /// many passes (samples, keys, the check) read it.
+    sheets: Mutex<Vec<(Option<String>, Arc<Sheet>)>>,
+}
+
+/// A sheet's rows from its first filled row to its last, and the row number of the first.
+struct Sheet {
+    rows: Vec<Vec<String>>,
+    first_number: u64,
+}
+
+impl Located {
+    fn at(path: PathBuf, name: String, spool: Option<Spool>) -> Located {
+        Located { path, name, _spool: spool, sheets: Mutex::default() }
+    }
+
+    /// The sheet `sheet` names (the first when `None`) of the workbook `file` is, parsed the
+    /// first time it is asked for.
+    fn sheet(&self, file: File, is_zip: bool, sheet: Option<&str>) -> Result<Arc<Sheet>, String> {
+        // Held while parsing: the passes open the file one after another, never at once.
+        let mut sheets = self.sheets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, read)) = sheets.iter().find(|(name, _)| name.as_deref() == sheet) {
+            return Ok(Arc::clone(read));
+        }
+        let (rows, first_number) = read_sheet(file, is_zip, &self.name, sheet)?;
+        let read = Arc::new(Sheet { rows, first_number });
+        sheets.push((sheet.map(str::to_string), Arc::clone(&read)));
+        Ok(read)
+    }
 }
 
 struct Spool(PathBuf);
@@ -173,7 +203,7 @@ impl Drop for Spool {
 /// Finds the input: `-` is stdin, copied to a temporary file.
 pub fn locate(arg: &Path) -> Result<Located, String> {
     if arg != Path::new("-") {
-        return Ok(Located { path: arg.to_path_buf(), name: arg.display().to_string(), _spool: None });
+        return Ok(Located::at(arg.to_path_buf(), arg.display().to_string(), None));
     }
     spool(io::stdin().lock(), &std::env::temp_dir())
 }
@@ -185,7 +215,7 @@ fn spool(mut reader: impl Read, dir: &Path) -> Result<Located, String> {
     let spool = Spool(path.clone());
     io::copy(&mut reader, &mut file).map_err(|e| format!("cannot read stdin: {e}"))?;
     file.flush().map_err(|e| format!("cannot buffer stdin: {e}"))?;
-    Ok(Located { path, name: "<stdin>".into(), _spool: Some(spool) })
+    Ok(Located::at(path, "<stdin>".into(), Some(spool)))
 }
 
 /// A file in `dir` that did not exist before, readable by this user only. The name is
@@ -227,9 +257,9 @@ impl Input {
         let mut ends_quoted = false;
         let mut first_number = 1;
         let rows = if is_zip || is_ole {
-            let (rows, first) = read_sheet(file, is_zip, &name, options.sheet.as_deref())?;
-            first_number = first;
-            Rows::Sheet(rows.into_iter())
+            let sheet = located.sheet(file, is_zip, options.sheet.as_deref())?;
+            first_number = sheet.first_number;
+            Rows::Sheet(sheet, 0)
         } else {
             if options.sheet.is_some() {
                 return Err(fail(&"--sheet applies to XLSX, XLS and ODS files, not CSV"));
@@ -313,7 +343,7 @@ impl Input {
     pub fn position(&self) -> Option<u64> {
         match &self.rows {
             Rows::Csv(csv) => Some(csv.records.position()),
-            Rows::Sheet(_) => None,
+            Rows::Sheet(..) => None,
         }
     }
 
@@ -370,9 +400,10 @@ impl Input {
         }
         row.raw.clear();
         let number = match &mut self.rows {
-            Rows::Sheet(rows) => match rows.next() {
+            Rows::Sheet(sheet, next) => match sheet.rows.get(*next) {
                 Some(cells) => {
-                    row.cells = cells;
+                    *next += 1;
+                    self.reading.sheet_cells(cells, row);
                     self.next_number
                 }
                 None => {
@@ -422,7 +453,7 @@ impl Input {
         }
         self.next_number = number + 1;
         self.rows_read += 1;
-        let is_sheet = matches!(self.rows, Rows::Sheet(_));
+        let is_sheet = matches!(self.rows, Rows::Sheet(..));
         if first && self.width == 0 {
             self.width = cells.len();
         } else if cells.len() != self.width && self.width > 0 && !cells.is_empty() && !is_sheet {
@@ -502,6 +533,17 @@ impl CellReading {
             }
             if read {
                 cell.push_str(&text[start..end]);
+            }
+        }
+    }
+
+    /// A sheet row's cells into `row` (its strings reused): the sheet's own stay for the next
+    /// pass.
+    fn sheet_cells(&self, cells: &[String], row: &mut Row) {
+        for (i, (cell, into)) in cells.iter().zip(reused(&mut row.cells, cells.len())).enumerate() {
+            empty_for(into, cell.len());
+            if self.reads(i) {
+                into.push_str(cell);
             }
         }
     }
@@ -859,5 +901,30 @@ mod tests {
         let path = a.path.clone();
         drop(a);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_workbook_is_parsed_once_for_every_pass_over_a_sheet() {
+        let located = locate(Path::new("tests/data/two-sheets.xlsx")).unwrap();
+        let options =
+            |sheet: Option<&str>| ReadOptions { sheet: sheet.map(str::to_string), ..Default::default() };
+        let sheet_of = |input: &Input| match &input.rows {
+            Rows::Sheet(sheet, _) => Arc::clone(sheet),
+            Rows::Csv(_) => panic!("a workbook read as CSV"),
+        };
+        let mut first = Input::open(&located, &options(None)).unwrap();
+        let mut again = Input::open(&located, &options(None)).unwrap();
+        assert!(Arc::ptr_eq(&sheet_of(&first), &sheet_of(&again)));
+        // One pass reading a single column takes nothing from the other.
+        again.only_columns(&[0]);
+        let (a, b) = (first.next_row().unwrap().unwrap(), again.next_row().unwrap().unwrap());
+        assert_eq!(a.cells[0], b.cells[0]);
+        assert!(a.cells.len() > 1 && !a.cells[1].is_empty() && b.cells[1].is_empty());
+        // Reading a pass to its end leaves the rows for the next.
+        while first.next_row().unwrap().is_some() {}
+        let fresh = Input::open(&located, &options(None)).unwrap().next_row().unwrap().unwrap();
+        assert_eq!(fresh.cells, a.cells);
+        let other = Input::open(&located, &options(Some("2"))).unwrap();
+        assert!(!Arc::ptr_eq(&sheet_of(&first), &sheet_of(&other)), "another sheet is another parse");
     }
 }
