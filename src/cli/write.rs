@@ -152,9 +152,10 @@ impl Output {
             Sink::Bytes(out) => out.write_all(&rendered.bytes)?,
             Sink::Xlsx { workbook, row, path, header } => {
                 let sheet = workbook.worksheet_from_index(0).map_err(io::Error::other)?;
-                for (number, cells) in &rendered.rows {
-                    check_xlsx_limits(path, header, *number, *row, cells)?;
-                    for (col, cell) in cells.iter().enumerate() {
+                for (number, cells) in rendered.rows.drain(..) {
+                    check_xlsx_limits(path, header, number, *row, &cells)?;
+                    // Moved, not copied, into the sheet; an empty cell is no cell in XLSX.
+                    for (col, cell) in cells.into_iter().enumerate().filter(|(_, cell)| !cell.is_empty()) {
                         // Written as strings, never formulas.
                         sheet.write_string(*row, col as u16, cell).map_err(io::Error::other)?;
                     }
