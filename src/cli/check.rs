@@ -223,6 +223,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         layout: out.layout().clone(),
         keys_of: one_pass.then_some(&keys_of),
     };
+    located.release_sheets();
     let (input, tally, keys) = checker.run(input, &mut out, &progress, &located.name)?;
     if let Some(keys) = keys {
         groups = duplicate_groups(keys, &columns, &reading, &keys_of);

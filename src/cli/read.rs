@@ -177,6 +177,12 @@ impl Located {
         Located { path, name, _spool: spool, sheets: Mutex::default() }
     }
 
+    /// Forgets the sheets read: no later pass opens the file, and the one reading now may take
+    /// the cells it reads instead of copying them.
+    pub fn release_sheets(&self) {
+        self.sheets.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+    }
+
     /// The sheet `sheet` names (the first when `None`) of the workbook `file` is, parsed the
     /// first time it is asked for.
     fn sheet(&self, file: File, is_zip: bool, sheet: Option<&str>) -> Result<Arc<Sheet>, String> {
@@ -400,17 +406,19 @@ impl Input {
         }
         row.raw.clear();
         let number = match &mut self.rows {
-            Rows::Sheet(sheet, next) => match sheet.rows.get(*next) {
-                Some(cells) => {
-                    *next += 1;
-                    self.reading.sheet_cells(cells, row);
-                    self.next_number
+            Rows::Sheet(sheet, next) if *next < sheet.rows.len() => {
+                let i = std::mem::replace(next, *next + 1);
+                match Arc::get_mut(sheet) {
+                    // No other pass will read the sheet: its cells move to the row.
+                    Some(only_reader) => self.reading.take_sheet_cells(&mut only_reader.rows[i], row),
+                    None => self.reading.sheet_cells(&sheet.rows[i], row),
                 }
-                None => {
-                    self.finish();
-                    return Ok(false);
-                }
-            },
+                self.next_number
+            }
+            Rows::Sheet(..) => {
+                self.finish();
+                return Ok(false);
+            }
             Rows::Csv(csv) => {
                 let number = self.next_number;
                 let next = csv
@@ -545,6 +553,15 @@ impl CellReading {
             if self.reads(i) {
                 into.push_str(cell);
             }
+        }
+    }
+
+    /// [`CellReading::sheet_cells`] for the last pass over a sheet: the cells are moved into
+    /// `row`, the ones not read emptied.
+    fn take_sheet_cells(&self, cells: &mut Vec<String>, row: &mut Row) {
+        row.cells = std::mem::take(cells);
+        if self.only.is_some() {
+            row.cells.iter_mut().enumerate().filter(|(i, _)| !self.reads(*i)).for_each(|(_, c)| c.clear());
         }
     }
 
@@ -926,5 +943,17 @@ mod tests {
         assert_eq!(fresh.cells, a.cells);
         let other = Input::open(&located, &options(Some("2"))).unwrap();
         assert!(!Arc::ptr_eq(&sheet_of(&first), &sheet_of(&other)), "another sheet is another parse");
+        // Released, the sheet is the last reader's: it takes the cells, as a new parse reads them.
+        let mut last = Input::open(&located, &options(None)).unwrap();
+        located.release_sheets();
+        drop((first, again));
+        assert_eq!(Arc::strong_count(&sheet_of(&last)), 2, "the reader's and the one just taken");
+        assert_eq!(last.next_row().unwrap().unwrap().cells, a.cells);
+        let mut reparsed = Input::open(&located, &options(None)).unwrap();
+        assert!(!Arc::ptr_eq(&sheet_of(&last), &sheet_of(&reparsed)));
+        located.release_sheets();
+        reparsed.only_columns(&[0]);
+        let taken = reparsed.next_row().unwrap().unwrap().cells;
+        assert_eq!((taken[0].as_str(), taken[1].as_str()), (a.cells[0].as_str(), ""));
     }
 }
