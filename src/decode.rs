@@ -781,7 +781,7 @@ impl Registry {
             return invalid(none);
         }
         let len = cleaned.input_len;
-        let end = cleaned.origin.last().map_or(0, |&o| o + 1);
+        let end = cleaned.input_end();
         let message = if cleaned.chars.is_empty() {
             "nothing typed yet".to_string()
         } else {

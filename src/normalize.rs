@@ -8,8 +8,10 @@
 pub(crate) struct Cleaned {
     /// The cleaned characters, case kept.
     pub chars: Vec<char>,
-    /// For each cleaned character, its index among the input's characters.
-    pub origin: Vec<usize>,
+    /// For each cleaned character, its index among the input's characters; empty when each is
+    /// the input's character at its own index (most values: nothing folded or dropped), which
+    /// [`Cleaned::origin`] then says without a vector to fill and free for every value.
+    origin: Vec<usize>,
     /// Number of characters in the input.
     pub input_len: usize,
 }
@@ -46,7 +48,7 @@ impl Cleaned {
         // Most values have nothing to fold: every character is kept as it is.
         if input.iter().all(|&b| b > b' ' && b != 0x7f) {
             let chars = input.iter().map(|&b| char::from(b)).collect();
-            return Cleaned { chars, origin: (0..input.len()).collect(), input_len: input.len() };
+            return Cleaned { chars, origin: Vec::new(), input_len: input.len() };
         }
         let mut chars = Vec::with_capacity(input.len());
         let mut origin = Vec::with_capacity(input.len());
@@ -70,13 +72,24 @@ impl Cleaned {
         self.chars.iter().map(|c| c.to_ascii_uppercase()).collect()
     }
 
+    /// The index among the input's characters of cleaned character `i`.
+    pub fn origin(&self, i: usize) -> Option<usize> {
+        match self.origin.is_empty() {
+            true => (i < self.chars.len()).then_some(i),
+            false => self.origin.get(i).copied(),
+        }
+    }
+
+    /// Where the kept characters end in the input: just after the last (before trailing white
+    /// space); 0 when none is kept.
+    pub fn input_end(&self) -> usize {
+        self.chars.len().checked_sub(1).and_then(|last| self.origin(last)).map_or(0, |o| o + 1)
+    }
+
     /// Maps a span of cleaned characters back to the input's characters.
     pub fn input_span(&self, start: usize, end: usize) -> (usize, usize) {
-        let at = |i: usize| match self.origin.get(i) {
-            Some(&o) => o,
-            // Past the end: just after the last kept character (before trailing white space).
-            None => self.origin.last().map_or(0, |&o| o + 1),
-        };
+        // Past the end: just after the last kept character.
+        let at = |i: usize| self.origin(i).unwrap_or_else(|| self.input_end());
         let s = at(start);
         let e = if end > start { at(end - 1) + 1 } else { s };
         (s, e.max(s))
@@ -119,7 +132,8 @@ mod tests {
     fn trims_and_keeps_origins() {
         let t = Cleaned::new("  a\u{200B}b ");
         assert_eq!(t.chars, vec!['a', 'b']);
-        assert_eq!(t.origin, vec![2, 4]);
+        assert_eq!((t.origin(0), t.origin(1), t.origin(2)), (Some(2), Some(4), None));
+        assert_eq!(t.input_end(), 5);
         assert_eq!(t.input_len, 6);
         assert_eq!(t.input_span(1, 2), (4, 5));
         assert_eq!(t.input_span(2, 2), (5, 5));
@@ -149,7 +163,9 @@ mod tests {
         for s in ["  a\tb\x0b\x7fc  ", "\0", " ", "", "C02TJ0Q7GVC8", "a  \r\n b "] {
             let general = Cleaned::new(&format!("{s}\u{200B}"));
             let ascii = Cleaned::new(s);
-            assert_eq!((ascii.chars, ascii.origin), (general.chars, general.origin), "{s:?}");
+            let origins = |c: &Cleaned| (0..=c.chars.len()).map(|i| c.origin(i)).collect::<Vec<_>>();
+            assert_eq!(origins(&ascii), origins(&general), "{s:?}");
+            assert_eq!((&ascii.chars, ascii.input_end()), (&general.chars, general.input_end()), "{s:?}");
             assert_eq!(ascii.input_len, s.len());
         }
     }
