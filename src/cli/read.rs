@@ -442,9 +442,9 @@ impl Input {
                             .next_back()
                             .filter(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'))
                             .map(|_| (number, records.len() - 1));
-                        match records.plain_text() {
-                            Some((text, bounds)) => {
-                                self.reading.plain_cells(&mut self.warnings, number, text, bounds, row)
+                        match records.plain_fields() {
+                            Some((bytes, bounds)) => {
+                                self.reading.plain_cells(&mut self.warnings, number, bytes, bounds, row)
                             }
                             None => self.reading.cells(&mut self.warnings, number, records.fields(), row),
                         }
@@ -521,13 +521,14 @@ impl Input {
 }
 
 impl CellReading {
-    /// [`CellReading::cells`] for a record that is all ASCII without a NUL, `text`, with its
-    /// fields at `bounds`: only a cell's length can be wrong.
+    /// [`CellReading::cells`] for a record that is all ASCII without a NUL, `bytes`, with its
+    /// fields at `bounds`: only a cell's length can be wrong. Only the cells read are taken as
+    /// text (ASCII is UTF-8; the check costs little on a short cell).
     fn plain_cells(
         &self,
         warnings: &mut Vec<Warning>,
         number: u64,
-        text: &str,
+        bytes: &[u8],
         bounds: &[(usize, usize)],
         row: &mut Row,
     ) {
@@ -537,10 +538,10 @@ impl CellReading {
             empty_for(cell, len);
             let read = self.reads(i);
             if len > LONG_CELL_BYTES && (read || self.warn_unread) {
-                warn_about(warnings, number, i, &text.as_bytes()[start..end]);
+                warn_about(warnings, number, i, &bytes[start..end]);
             }
             if read {
-                cell.push_str(&text[start..end]);
+                cell.push_str(&String::from_utf8_lossy(&bytes[start..end]));
             }
         }
     }
