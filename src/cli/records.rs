@@ -42,6 +42,9 @@ pub struct Records {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Where a record's fields are: a range of its bytes each.
+pub type Bounds = [(usize, usize)];
+
 impl Records {
     /// Reads `source` with fields separated by `delimiter`.
     pub fn new(source: Box<dyn Read + Send>, delimiter: u8) -> Records {
@@ -145,7 +148,7 @@ impl Records {
 
     /// The current record's bytes and its fields' ranges of them, when all of it is ASCII
     /// without a NUL (the usual case), so that no field needs looking at on its own.
-    pub fn plain_fields(&self) -> Option<(&[u8], &[(usize, usize)])> {
+    pub fn plain_fields(&self) -> Option<(&[u8], &Bounds)> {
         self.plain.then(|| (self.bytes(), self.bounds.as_slice()))
     }
 
