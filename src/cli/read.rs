@@ -522,8 +522,7 @@ impl Input {
 
 impl CellReading {
     /// [`CellReading::cells`] for a record that is all ASCII without a NUL, `bytes`, with its
-    /// fields at `bounds`: only a cell's length can be wrong. Only the cells read are taken as
-    /// text (ASCII is UTF-8; the check costs little on a short cell).
+    /// fields at `bounds`: only a cell's length can be wrong.
     fn plain_cells(
         &self,
         warnings: &mut Vec<Warning>,
@@ -532,6 +531,8 @@ impl CellReading {
         bounds: &[(usize, usize)],
         row: &mut Row,
     ) {
+        // When every cell is read, one look at the whole record costs less than one a cell.
+        let whole = self.only.is_none().then(|| std::str::from_utf8(bytes).ok()).flatten();
         for (i, (&(start, end), cell)) in bounds.iter().zip(reused(&mut row.cells, bounds.len())).enumerate()
         {
             let len = end - start;
@@ -540,8 +541,13 @@ impl CellReading {
             if len > LONG_CELL_BYTES && (read || self.warn_unread) {
                 warn_about(warnings, number, i, &bytes[start..end]);
             }
-            if read {
-                cell.push_str(&String::from_utf8_lossy(&bytes[start..end]));
+            // The whole record is ASCII, so each cell read is UTF-8.
+            let text = || match whole {
+                Some(whole) => whole.get(start..end),
+                None => std::str::from_utf8(&bytes[start..end]).ok(),
+            };
+            if let Some(text) = read.then(text).flatten() {
+                cell.push_str(text);
             }
         }
     }
