@@ -989,3 +989,25 @@ fn a_broken_workbook_gets_the_error_of_the_format_it_claims() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no-manifest.ods: not a readable ODS file: 'META-INF/manifest.xml'"), "{stderr}");
 }
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
+    let input = scratch("in-place.csv");
+    let text: String = std::iter::once("Serial Number\n".to_string())
+        .chain((0..20_000).map(|i| format!("C02TJ{i:05}VC8\n")))
+        .collect();
+    std::fs::write(&input, &text).unwrap();
+    // The same file by another path: the guard compares files, not spellings.
+    let other_spelling = input.parent().unwrap().join(".").join("in-place.csv");
+    let path = input.display().to_string();
+    for args in [
+        vec!["check", &path, "-q", "-o", other_spelling.to_str().unwrap()],
+        vec!["dupes", &data("ragged.csv"), "--against", &path, "-q", "-o", &path],
+    ] {
+        let out = serialkit(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("the output is the input file"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "{args:?} kept the input");
+    }
+}

@@ -162,6 +162,7 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
             return Err(Failure::Usage(format!("unknown vendor '{v}'")));
         }
     }
+    super::write::refuse_overwriting(args.output.as_deref(), &[&args.file])?;
     let located = super::read::locate(&args.file)?;
     let mut read_options =
         ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter: args.delimiter };

@@ -13,7 +13,7 @@ use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, Keys, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 /// Rows between updates of the progress bar.
@@ -302,6 +302,8 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         Some(c) => return Err(Failure::Usage(format!("the delimiter '{c}' is not ASCII"))),
         None => None,
     };
+    let inputs: Vec<&Path> = std::iter::once(&args.file).chain(&args.against).map(PathBuf::as_path).collect();
+    super::write::refuse_overwriting(args.output.as_deref(), &inputs)?;
     let options = ReadOptions { sheet: args.sheet.clone(), no_header: args.no_header, delimiter };
     let mut sources: Vec<Source> = Vec::new();
     let mut compared: Vec<Compared> = Vec::new();

@@ -25,6 +25,22 @@ impl Format {
     }
 }
 
+/// Refuses an `output` that is one of the `inputs` (the same file by any path): it would be
+/// emptied before it is read, or while it is read, and its rows lost.
+pub fn refuse_overwriting(output: Option<&Path>, inputs: &[&Path]) -> Result<(), String> {
+    let Some(out) = output.filter(|p| *p != Path::new("-")).and_then(|p| p.canonicalize().ok()) else {
+        return Ok(());
+    };
+    match inputs.iter().find(|input| input.canonicalize().is_ok_and(|input| input == out)) {
+        Some(input) => Err(format!(
+            "{}: the output is the input file {}: writing it would lose its rows; write to another file",
+            output.unwrap_or(Path::new("-")).display(),
+            input.display()
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Where the rows end up.
 enum Sink {
     /// CSV or NDJSON: rows are rendered to bytes (on any thread) and written as they are.
