@@ -104,11 +104,9 @@ pub struct Input {
     width: usize,
     /// Which cells of a CSV record are read.
     reading: CellReading,
-    /// The last row read had a line break in its last cell: if the file then ends inside
-    /// quotes, that cell swallowed the rest of it.
+    /// The last row read ended inside quotes: the row and column of the cell that swallowed
+    /// the rest of the file.
     open_quote: Option<(u64, usize)>,
-    /// Whether the file's last non-blank byte is a quote (a CSV that closes its last quote).
-    ends_quoted: bool,
     /// The end was reached (and what it shows reported).
     ended: bool,
     /// Rows read so far, the header included.
@@ -260,7 +258,6 @@ impl Input {
         file.rewind().map_err(|e| fail(&e))?;
         let is_zip = n >= 4 && magic[..4] == *b"PK\x03\x04";
         let is_ole = n >= 8 && magic == OLE_MAGIC;
-        let mut ends_quoted = false;
         let mut first_number = 1;
         let rows = if is_zip || is_ole {
             let sheet = located.sheet(file, is_zip, options.sheet.as_deref())?;
@@ -274,7 +271,6 @@ impl Input {
                 Some(d) => d,
                 None => sniff_delimiter(&mut file, &located.path).map_err(|e| fail(&e))?,
             };
-            ends_quoted = last_byte(&mut file).map_err(|e| fail(&e))? == Some(b'"');
             let records = Records::new(Box::new(file), delimiter);
             Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false }))
         };
@@ -290,7 +286,6 @@ impl Input {
             width: 0,
             reading: CellReading::default(),
             open_quote: None,
-            ends_quoted,
             ended: false,
             rows_read: 0,
             pending: None,
@@ -437,11 +432,7 @@ impl Input {
                         // Blank lines before the first row are not rows, but they are lines.
                         let number = number + skipped;
                         let records = &csv.records;
-                        self.open_quote = records
-                            .fields()
-                            .next_back()
-                            .filter(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'))
-                            .map(|_| (number, records.len() - 1));
+                        self.open_quote = records.ended_in_quotes().then(|| (number, records.len() - 1));
                         match records.plain_fields() {
                             Some((bytes, bounds)) => {
                                 self.reading.plain_cells(&mut self.warnings, number, bytes, bounds, row)
@@ -495,7 +486,7 @@ impl Input {
         if std::mem::replace(&mut self.ended, true) {
             return;
         }
-        if let Some((row, column)) = self.open_quote.take().filter(|_| !self.ends_quoted) {
+        if let Some((row, column)) = self.open_quote.take() {
             self.structural += 1;
             self.warnings.push(Warning {
                 row,
@@ -893,16 +884,6 @@ fn cell_text(cell: Data) -> String {
         Data::DateTime(d) => d.to_string(),
         Data::Error(e) => format!("#{e:?}"),
     }
-}
-
-/// The last byte of the file that is not a line break or a space.
-fn last_byte(file: &mut File) -> io::Result<Option<u8>> {
-    let len = file.metadata()?.len();
-    let mut tail = vec![0u8; len.min(64) as usize];
-    file.seek(io::SeekFrom::Start(len - tail.len() as u64))?;
-    file.read_exact(&mut tail)?;
-    file.rewind()?;
-    Ok(tail.iter().rev().copied().find(|b| !b" \r\n\t".contains(b)))
 }
 
 #[cfg(test)]

@@ -38,6 +38,35 @@ pub struct Records {
     /// The last byte consumed is a CR: an LF right after it finishes that line break.
     after_cr: bool,
     started: bool,
+    /// The current record ended inside quotes: the file ended before a quote closed.
+    in_quotes: bool,
+}
+
+/// Where the quoting of a record read by the state machine stands, byte by byte: to tell the
+/// one record whose field the end of the file cut short inside quotes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field, or doubles with the next.
+    QuoteInQuoted,
+}
+
+impl Quoting {
+    /// The state after byte `b`, as csv_core reads it: a quote opens a quoted field only at the
+    /// start of a field (even when the quote is the delimiter too).
+    fn after(self, b: u8, delimiter: u8) -> Quoting {
+        use Quoting::*;
+        match self {
+            FieldStart if b == b'"' => Quoted,
+            FieldStart | Unquoted | QuoteInQuoted if b == delimiter => FieldStart,
+            Quoted if b == b'"' => QuoteInQuoted,
+            Quoted => Quoted,
+            QuoteInQuoted if b == b'"' => Quoted,
+            FieldStart | Unquoted | QuoteInQuoted => Unquoted,
+        }
+    }
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -74,6 +103,7 @@ impl Records {
             plain: false,
             after_cr: false,
             started: false,
+            in_quotes: false,
         }
     }
 
@@ -106,6 +136,7 @@ impl Records {
             self.after_cr = b == b'\r';
             self.at += 1;
         }
+        self.in_quotes = false;
         loop {
             let rest = &self.buf[self.at..self.filled];
             let found = memchr::memchr3(b'\n', b'\r', b'"', rest).map(|i| (i, rest[i]));
@@ -133,6 +164,12 @@ impl Records {
                 }
             }
         }
+    }
+
+    /// Whether the current record ended inside quotes: a quote never closed swallowed the
+    /// rest of the file into its field, the last.
+    pub fn ended_in_quotes(&self) -> bool {
+        self.in_quotes
     }
 
     /// The current record's field count.
@@ -234,6 +271,7 @@ impl Records {
         self.unquoted.clear();
         self.unquoted.resize(room, 0);
         let (mut written, mut fields) = (0, 0);
+        let mut quoting = Quoting::FieldStart;
         loop {
             let (result, read, out, ends) = self.core.read_record(
                 &self.buf[self.at..self.filled],
@@ -243,6 +281,8 @@ impl Records {
             if read > 0 {
                 self.after_cr = self.buf[self.at + read - 1] == b'\r';
             }
+            let consumed = &self.buf[self.at..self.at + read];
+            quoting = consumed.iter().fold(quoting, |q, &b| q.after(b, self.delimiter));
             self.at += read;
             written += out;
             fields += ends;
@@ -264,6 +304,8 @@ impl Records {
         }
         self.unquoted.truncate(written);
         self.plain = plain_ascii(&self.unquoted);
+        // Only the end of the file ends a record inside quotes.
+        self.in_quotes = quoting == Quoting::Quoted;
         Ok(())
     }
 
@@ -467,6 +509,32 @@ mod tests {
             }
             expected.push((field, line.len()));
             assert_eq!((plain, &bounds), (plain_ascii(&line), &expected), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_record_the_end_of_the_file_cuts_short_inside_quotes_is_told() {
+        let cases: [(&[u8], &[bool]); 9] = [
+            (b"a,\"b", &[true]),
+            (b"\"a\nb,c\r\n", &[true]),
+            (b"a,\"b\"", &[false]),
+            (b"a,b\"c\n", &[false]),
+            (b"\"a\"\"\n\"", &[false]),
+            (b"x\n\"", &[false, true]),
+            (b"\"\"", &[false]),
+            (b"\"\"\"", &[true]),
+            (b"\"a\"b,\"c", &[true]),
+        ];
+        for (data, expected) in cases {
+            for buffer in [1, 3, 1 << 16] {
+                let mut records =
+                    Records::with_buffer(Box::new(io::Cursor::new(data.to_vec())), b',', buffer);
+                let mut got = Vec::new();
+                while records.next_record().unwrap().is_some() {
+                    got.push(records.ended_in_quotes());
+                }
+                assert_eq!(got, expected, "{data:?} read {buffer} bytes at a time");
+            }
         }
     }
 

@@ -162,6 +162,35 @@ fn a_quote_never_closed_is_reported_where_it_opened() {
     assert_eq!(rows(&out.stdout)[1][1], "Jo\nW8023204AGY,b\n");
 }
 
+#[test]
+fn a_quote_the_end_of_the_file_leaves_open_is_reported_however_the_file_ends() {
+    // No line break inside the cell, a last line of a lone quote, a closing quote missing.
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("open-at-end.csv", b"Serial,Owner\nC02TJ0Q7GVC8,\"Jo", "row 2, column Owner"),
+        ("open-last-line.csv", b"Serial\nC02TJ0Q7GVC8\n\"\n", "row 3, column Serial"),
+        ("open-no-break.csv", b"Serial\nC02TJ0Q7GVC8\n\"W8023204AGY", "row 3, column Serial"),
+    ];
+    for (name, bytes, cell) in cases {
+        let path = file(name, bytes);
+        let out = serialkit(&["check", &path, "-c", "Serial", "-o", &file(&format!("out-{name}"), b"")]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert_says(
+            &out,
+            &format!(
+                "serialkit: {path}: {cell}: a quote opened in this cell is never closed: the rest of the file was \
+                 read into it"
+            ),
+        );
+    }
+    // Closed quotes, a quote inside an unquoted cell and a doubled quote are no such thing.
+    let fine = file(
+        "closed-quotes.csv",
+        b"Serial,Owner\nC02TJ0Q7GVC8,\"Jo\"\nW8023204AGY,5\" disk\n\"C02TJ0Q7GVC9\",\"a\"\"\"",
+    );
+    let out = serialkit(&["check", &fine, "-c", "Serial", "-q", "--summary", "json"]);
+    assert!(!stderr(&out).contains("never closed"), "{}", stderr(&out));
+}
+
 /// An XLSX whose worksheet part says it unpacks to `claimed` bytes, whatever it holds.
 fn xlsx_claiming(sheet: &[u8], claimed: u32) -> Vec<u8> {
     let mut zip = targets::xlsx(sheet, b"");
