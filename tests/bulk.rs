@@ -1011,3 +1011,21 @@ fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
         assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "{args:?} kept the input");
     }
 }
+
+#[test]
+fn dupes_writes_ndjson_by_the_output_name_and_refuses_xlsx() {
+    let input = scratch("dupes-by-name.csv");
+    std::fs::write(&input, "Serial Number\nC02TJ0Q7GVC8\nC02TJ0Q7GVC8\n").unwrap();
+    let input = input.display().to_string();
+    let ndjson = scratch("groups.ndjson");
+    let out = serialkit(&["dupes", &input, "-q", "-o", ndjson.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&ndjson).unwrap();
+    let group: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(group["members"].as_array().map(Vec::len), Some(2), "{text}");
+    let xlsx = scratch("groups.xlsx");
+    let out = serialkit(&["dupes", &input, "-q", "-o", xlsx.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not XLSX; name the output .csv or .ndjson"));
+    assert!(!xlsx.exists(), "nothing written under an XLSX name");
+}

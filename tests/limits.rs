@@ -134,3 +134,28 @@ fn xlsx_output_cells_are_text_not_formulas() {
         assert!(!cell.to_string().starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
     }
 }
+
+#[test]
+fn dupes_output_cannot_run_formulas_from_values_column_names_or_file_names() {
+    // The file's name and the column's header are written in every group row too.
+    let dir = PathBuf::from(scratch("dupes-formulas"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("=HYPERLINK(1).csv");
+    std::fs::write(&input, "@Serial\n=1+1\n=1+1\n-C02TJ0Q7GVC8\n-C02TJ0Q7GVC8\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_serialkit"))
+        .current_dir(&dir)
+        .args(["dupes", "=HYPERLINK(1).csv", "-c", "1", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .from_reader(&out.stdout[..])
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "two groups of two");
+    for row in &rows {
+        assert_eq!((row[3].as_str(), row[5].as_str()), ("'=HYPERLINK(1).csv", "'@Serial"));
+        assert!(["'=1+1", "'-C02TJ0Q7GVC8"].contains(&row[6].as_str()), "{row:?}");
+    }
+}

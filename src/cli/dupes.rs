@@ -9,6 +9,7 @@ use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns, open_input};
 use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions, Row};
+use super::write::{Format, neutralize};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, Keys, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
@@ -48,7 +49,8 @@ pub struct Args {
     /// One JSON object per group (NDJSON) instead of CSV rows.
     #[arg(long)]
     json: bool,
-    /// Where to write the groups; stdout by default.
+    /// Where to write the groups; stdout by default. CSV, or NDJSON for a name ending in
+    /// `.ndjson`, `.jsonl` or `.json`.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
     /// The summary as text on stderr (default) or one JSON object on stdout.
@@ -297,6 +299,17 @@ pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
 }
 
 fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
+    // The groups are a list, not a sheet: CSV or NDJSON, as the output's name says.
+    let json = match Format::from_path(args.output.as_deref()) {
+        Format::Xlsx => {
+            let path = args.output.as_deref().unwrap_or(Path::new("-")).display();
+            return Err(Failure::Usage(format!(
+                "{path}: dupes writes its groups as CSV or NDJSON, not XLSX; name the output .csv or .ndjson"
+            )));
+        }
+        Format::Ndjson => true,
+        Format::Csv => args.json,
+    };
     let delimiter = match args.delimiter {
         Some(c) if c.is_ascii() => Some(c as u8),
         Some(c) => return Err(Failure::Usage(format!("the delimiter '{c}' is not ASCII"))),
@@ -465,7 +478,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         _ => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let file_name = |f: usize| sources[f].located.name.clone();
-    let mut csv_out = (!args.json).then(|| csv::Writer::from_writer(Vec::with_capacity(1 << 16)));
+    let mut csv_out = (!json).then(|| csv::Writer::from_writer(Vec::with_capacity(1 << 16)));
     if let Some(w) = &mut csv_out {
         w.write_record(["group", "confidence", "reasons", "file", "row", "column", "value"])
             .map_err(io::Error::other)?;
@@ -491,7 +504,9 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         match &mut csv_out {
             Some(w) => {
                 for (file, row, column, value) in members {
-                    let value = super::write::neutralize(&value).into_owned();
+                    // Every cell that comes from a file (or its name) could read as a formula.
+                    let [file, column, value] =
+                        [file, column, value].map(|cell| neutralize(&cell).into_owned());
                     let row = row.to_string();
                     let record = [&number, &confidence, &reasons_text, &file, &row, &column, &value];
                     w.write_record(record).map_err(io::Error::other)?;
