@@ -1029,3 +1029,34 @@ fn dupes_writes_ndjson_by_the_output_name_and_refuses_xlsx() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not XLSX; name the output .csv or .ndjson"));
     assert!(!xlsx.exists(), "nothing written under an XLSX name");
 }
+
+#[test]
+fn a_column_named_twice_or_by_number_zero_or_by_name_without_a_header_is_a_usage_error() {
+    let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv");
+    let inventory = inventory.to_str().unwrap();
+    let list = scratch("one-column.csv");
+    std::fs::write(&list, "C02TJ0Q7GVC8\n").unwrap();
+    let list = list.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["check", inventory, "-c", "4", "-c", "serial number"],
+            "--column '4' and --column 'serial number' are the same column (Serial Number); name it once",
+        ),
+        (
+            &["dupes", inventory, "-c", "MAC Address", "-c", "MAC Address"],
+            "are the same column (MAC Address)",
+        ),
+        (&["check", inventory, "-c", "0"], "no column 0: columns are numbered from 1"),
+        (
+            &["check", list, "--no-header", "-c", "Serial Number"],
+            "no column 'Serial Number': with --no-header there are no names; give the column's number (from 1)",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = serialkit(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?} wrote rows");
+    }
+}

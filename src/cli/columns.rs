@@ -130,6 +130,15 @@ pub(super) fn choose_columns(
                 Ok(index) => index,
                 Err(e) => by_kind().ok_or(e)?,
             };
+            // Checked twice, every finding and duplicate of the column would count twice.
+            if let Some(n) = list.iter().position(|c: &Checked| c.index == index) {
+                return Err(Failure::Usage(format!(
+                    "{}: --column '{}' and --column '{name}' are the same column ({}); name it once",
+                    input.name,
+                    sel.columns[n],
+                    input.column_name(index)
+                )));
+            }
             let header = input.header.get(index).filter(|_| input.has_header).map_or("", String::as_str);
             let kind = sel.kind.or_else(|| checkable_kind(registry, header));
             list.push(Checked { index, name: input.column_name(index), kind });
@@ -204,6 +213,11 @@ fn find_column(input: &Input, name: &str, located: &Located, options: &ReadOptio
             let plural = if count == 1 { "" } else { "s" };
             Err(format!("{}: no column {n}; the file has {count} column{plural}", input.name))
         }
+        Ok(0) => Err(format!("{}: no column 0: columns are numbered from 1", input.name)),
+        _ if !input.has_header => Err(format!(
+            "{}: no column '{name}': with --no-header there are no names; give the column's number (from 1)",
+            input.name
+        )),
         _ => Err(format!("{}: no column '{name}'; columns: {}", input.name, column_list(input))),
     }
 }
