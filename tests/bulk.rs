@@ -1060,3 +1060,33 @@ fn a_column_named_twice_or_by_number_zero_or_by_name_without_a_header_is_a_usage
         assert!(out.stdout.is_empty(), "{args:?} wrote rows");
     }
 }
+
+#[test]
+fn utf16_text_as_excel_saves_unicode_text_is_read_by_path_and_on_stdin() {
+    let text = "Serial Number\tOwner\r\nC02TJ0Q7GVC8\tJosé\r\nW8023204AGY\tZoë\r\n";
+    let bytes: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let path = scratch("unicode-text.txt");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = serialkit(&["check", path.to_str().unwrap(), "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = rows(&out);
+    assert_eq!((rows.len(), &rows[0][..2]), (3, &["Serial Number".to_string(), "Owner".to_string()][..]));
+    assert_eq!(
+        (&rows[1][1], &rows[1][2], &rows[2][1]),
+        (&"José".to_string(), &"true".to_string(), &"Zoë".to_string())
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serialkit"))
+        .args(["check", "-", "--summary", "json", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let s = summary(&child.wait_with_output().unwrap());
+    assert_eq!(
+        (s["rows"].as_u64(), s["valid"].as_u64(), s["warnings"].as_u64()),
+        (Some(2), Some(2), Some(0))
+    );
+}

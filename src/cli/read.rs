@@ -204,12 +204,48 @@ impl Drop for Spool {
     }
 }
 
-/// Finds the input: `-` is stdin, copied to a temporary file.
+/// Finds the input: `-` is stdin, copied to a temporary file. Text in UTF-16 (it starts with
+/// its byte-order mark) is read from a UTF-8 copy.
 pub fn locate(arg: &Path) -> Result<Located, String> {
-    if arg != Path::new("-") {
-        return Ok(Located::at(arg.to_path_buf(), arg.display().to_string(), None));
+    let dir = std::env::temp_dir();
+    let located = match arg == Path::new("-") {
+        true => spool(io::stdin().lock(), &dir)?,
+        false => Located::at(arg.to_path_buf(), arg.display().to_string(), None),
+    };
+    let mut start = [0u8; 2];
+    let read = File::open(&located.path).and_then(|mut f| f.read(&mut start));
+    if !matches!(read, Ok(2)) || !matches!(start, [0xFF, 0xFE] | [0xFE, 0xFF]) {
+        return Ok(located);
     }
-    spool(io::stdin().lock(), &std::env::temp_dir())
+    let file = File::open(&located.path).map_err(|e| format!("{}: {e}", located.name))?;
+    let (path, mut out) = new_spool_file(&dir)
+        .map_err(|e| format!("cannot convert {} in {}: {e}", located.name, dir.display()))?;
+    let spool = Spool(path.clone());
+    utf16_to_utf8(file, &mut out)
+        .map_err(|e| format!("{}: converting UTF-16 to UTF-8: {e}", located.name))?;
+    Ok(Located::at(path, located.name.clone(), Some(spool)))
+}
+
+/// Writes the UTF-16 text of `from` (its byte-order mark says which byte order, and goes) to
+/// `to` as UTF-8; a lone surrogate becomes U+FFFD, as a bad byte of UTF-8 does.
+fn utf16_to_utf8(mut from: impl Read, to: &mut impl Write) -> io::Result<()> {
+    let mut decoder = encoding_rs::UTF_16LE.new_decoder();
+    let (mut input, mut output) = (vec![0u8; 1 << 16], vec![0u8; 3 << 16]);
+    loop {
+        let n = from.read(&mut input)?;
+        let mut rest = &input[..n];
+        loop {
+            let (result, read, written, _) = decoder.decode_to_utf8(rest, &mut output, n == 0);
+            to.write_all(&output[..written])?;
+            rest = &rest[read..];
+            if result == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+        }
+        if n == 0 {
+            return to.flush();
+        }
+    }
 }
 
 /// Copies `reader` to a new file in `dir`, removed when the result is dropped.
@@ -889,6 +925,39 @@ fn cell_text(cell: Data) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_in_either_byte_order_is_copied_as_utf8_whatever_the_reads_split() {
+        /// Hands out one byte a read: every code unit and surrogate pair is split.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let Some((&b, rest)) = self.0.split_first() else { return Ok(0) };
+                (buf[0], self.0) = (b, rest);
+                Ok(1)
+            }
+        }
+        let text = "Serial Number\tOwner\r\nC02TJ0Q7GVC8\tJosé 😀\r\n";
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let le: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain(units.iter().flat_map(|u| u.to_le_bytes())).collect();
+        let be: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain(units.iter().flat_map(|u| u.to_be_bytes())).collect();
+        for bytes in [&le, &be] {
+            for trickle in [false, true] {
+                let mut out = Vec::new();
+                match trickle {
+                    true => utf16_to_utf8(Trickle(bytes), &mut out).unwrap(),
+                    false => utf16_to_utf8(&bytes[..], &mut out).unwrap(),
+                }
+                assert_eq!(String::from_utf8(out).unwrap(), text);
+            }
+        }
+        // A lone surrogate is replaced, as a bad UTF-8 byte is.
+        let mut out = Vec::new();
+        utf16_to_utf8(&[0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0][..], &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a\u{FFFD}b");
+    }
 
     #[test]
     fn stdin_is_spooled_to_a_new_private_file_that_goes_away() {
