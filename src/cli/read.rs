@@ -714,20 +714,58 @@ fn sniff_delimiter(file: &mut File, path: &Path) -> io::Result<u8> {
     let n = file.read(&mut head)?;
     file.rewind()?;
     head.truncate(n);
-    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0), (b'|', 0)];
-    let mut quoted = false;
-    for &b in first_line {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            if let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
-                c.1 += 1;
+    Ok(sniff(&head, n < 1 << 16))
+}
+
+/// The delimiters a CSV file is sniffed for.
+const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
+
+/// The delimiter of the file that starts with `head` (all of it when `whole`): the one found
+/// as often on each of the first lines, outside quotes; else the one the first line holds most
+/// of; else a comma. A header like `Serial;Notes (a, b)` holds more commas than semicolons,
+/// but only the semicolons come back on every line.
+fn sniff(head: &[u8], whole: bool) -> u8 {
+    let mut lines: Vec<[usize; 4]> = Vec::new();
+    let (mut counts, mut quoted, mut any) = ([0; 4], false, false);
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => {
+                // A blank line (or the LF of a CRLF) says nothing.
+                if any {
+                    lines.push(std::mem::take(&mut counts));
+                }
+                any = false;
+                if lines.len() == SNIFF_LINES {
+                    break;
+                }
             }
+            _ if !quoted => {
+                any = true;
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
         }
     }
-    Ok(counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d))
+    // A last line cut short by the end of the head would not count its fields right.
+    if any && whole && lines.len() < SNIFF_LINES {
+        lines.push(counts);
+    }
+    let Some(first) = lines.first() else { return b',' };
+    let steady = |i: usize| first[i] > 0 && lines.iter().all(|line| line[i] == first[i]);
+    let pick = |candidates: &mut dyn Iterator<Item = usize>| {
+        // The most on the first line; the earlier in DELIMITERS among equals.
+        candidates.max_by_key(|&i| (first[i], std::cmp::Reverse(i))).map(|i| DELIMITERS[i])
+    };
+    pick(&mut (0..4).filter(|&i| lines.len() > 1 && steady(i)))
+        .or_else(|| pick(&mut (0..4).filter(|&i| first[i] > 0)))
+        .unwrap_or(b',')
 }
+
+/// How many of a file's first lines the delimiter is sniffed from.
+const SNIFF_LINES: usize = 20;
 
 /// The rows of a sheet from its first filled row to its last, each from column A to its last
 /// filled cell, and the row number of the first: the used range need not start at A1, and rows
@@ -957,6 +995,30 @@ mod tests {
         let mut out = Vec::new();
         utf16_to_utf8(&[0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0][..], &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn the_delimiter_is_the_one_every_line_has_as_often() {
+        let cases: [(&[u8], u8); 9] = [
+            (b"Serial Number;Notes (a, b, c)\r\nC02TJ0Q7GVC8;x, y\r\nJAE174234Y6;z\r\n", b';'),
+            (b"Serial,Owner\nC02TJ0Q7GVC8,Jo\n", b','),
+            (b"Serial\tOwner\tNote\nC02TJ0Q7GVC8\tJo\ta, b\n", b'\t'),
+            // Ragged rows: no delimiter is steady, the first line decides.
+            (b"a,b,c\n1,2\n1,2,3,4\n", b','),
+            (b"a|b\n\"x|y\"|z\n", b'|'),
+            // A quoted line break, blank lines and CRLF do not split a line's count.
+            (b"a;b\r\n\r\n\"x,\ny\";z\r\n", b';'),
+            (b"C02TJ0Q7GVC8\nJAE174234Y6\n", b','),
+            (b"", b','),
+            // The same count of two: the first line's most, the earlier among equals.
+            (b"a,b;c\n1,2;3\n", b','),
+        ];
+        for (head, delimiter) in cases {
+            assert_eq!(sniff(head, true) as char, delimiter as char, "{:?}", String::from_utf8_lossy(head));
+        }
+        // A last line counts when the head is the whole file, not when it cuts the line short.
+        let head = b"a;b,c,d\n1;2,3,4\n5;6";
+        assert_eq!((sniff(head, false), sniff(head, true)), (b',', b';'));
     }
 
     #[test]
