@@ -1090,3 +1090,22 @@ fn utf16_text_as_excel_saves_unicode_text_is_read_by_path_and_on_stdin() {
         (Some(2), Some(2), Some(0))
     );
 }
+
+#[test]
+fn a_failed_write_names_the_output() {
+    // A device that is always full (Linux); elsewhere there is nothing to test this with.
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv");
+    for args in [
+        &["check", inventory.to_str().unwrap(), "-q", "-o", "/dev/full"][..],
+        &["check", inventory.to_str().unwrap(), "-q", "-o", "/dev/full", "--format", "ndjson"],
+        &["dupes", inventory.to_str().unwrap(), "-q", "-o", "/dev/full"],
+    ] {
+        let out = serialkit(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("serialkit: /dev/full: No space left on device"), "{args:?}: {stderr}");
+    }
+}

@@ -9,7 +9,7 @@ use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns, open_input};
 use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions, Row};
-use super::write::{Format, neutralize};
+use super::write::{Format, Named, neutralize};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, Keys, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
@@ -470,13 +470,15 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
 
     progress.finish();
     let stdout_rows = args.output.is_none() && args.summary == Summary::Json;
-    let mut out: Box<dyn Write> = match &args.output {
+    let inner: Box<dyn Write> = match &args.output {
         Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(
             std::fs::File::create(p).map_err(|e| Failure::Usage(format!("{}: {e}", p.display())))?,
         )),
         _ if stdout_rows => Box::new(io::sink()),
         _ => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    let name = args.output.as_ref().filter(|p| p.as_os_str() != "-").map(|p| p.display().to_string());
+    let mut out = Named { inner, name: name.unwrap_or_else(|| "<stdout>".into()) };
     let file_name = |f: usize| sources[f].located.name.clone();
     let mut csv_out = (!json).then(|| csv::Writer::from_writer(Vec::with_capacity(1 << 16)));
     if let Some(w) = &mut csv_out {

@@ -62,6 +62,34 @@ const XLSX_CELL_CHARS: usize = 32_767;
 pub struct Output {
     sink: Sink,
     layout: Layout,
+    /// The output's name in messages: its path, or `<stdout>`.
+    name: String,
+}
+
+/// A writer whose errors name the output they came from.
+pub struct Named<W> {
+    pub inner: W,
+    pub name: String,
+}
+
+impl<W: Write> Write for Named<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| named(&self.name, e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| named(&self.name, e))
+    }
+}
+
+/// `e` with the name of the output it came from; its kind kept (a closed pipe stays quiet).
+fn named(
+    name: &str,
+    e: impl std::fmt::Display + Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> io::Error {
+    let message = format!("{name}: {e}");
+    let kind = e.into().downcast_ref::<io::Error>().map_or(io::ErrorKind::Other, io::Error::kind);
+    io::Error::new(kind, message)
 }
 
 /// How rows are laid out in the output: what the threads that render rows share.
@@ -110,10 +138,11 @@ impl Output {
     /// Opens `path` (stdout for `None` or `-`); `discard` writes nothing (summary-only runs).
     pub fn create(path: Option<&Path>, format: Format, discard: bool) -> Result<Output, String> {
         let layout = Layout { format: (!discard).then_some(format), keys: Vec::new(), booleans: Vec::new() };
-        if discard {
-            return Ok(Output { sink: Sink::Nothing, layout });
-        }
         let path = path.filter(|p| *p != Path::new("-"));
+        let name = path.map_or_else(|| "<stdout>".to_string(), |p| p.display().to_string());
+        if discard {
+            return Ok(Output { sink: Sink::Nothing, layout, name });
+        }
         let sink = match (format, path) {
             (Format::Xlsx, None) => return Err("XLSX output needs a file: add --output FILE.xlsx".into()),
             (Format::Xlsx, Some(path)) => {
@@ -131,7 +160,7 @@ impl Output {
             ))),
             (_, None) => Sink::Bytes(Box::new(BufWriter::with_capacity(1 << 16, io::stdout()))),
         };
-        Ok(Output { sink, layout })
+        Ok(Output { sink, layout, name })
     }
 
     /// Names the columns: `header` is written as the first row when `write` is set (a file
@@ -165,15 +194,15 @@ impl Output {
     /// Writes rendered rows, emptying `rendered` for reuse.
     pub fn write(&mut self, rendered: &mut Rendered) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Bytes(out) => out.write_all(&rendered.bytes)?,
+            Sink::Bytes(out) => out.write_all(&rendered.bytes).map_err(|e| named(&self.name, e))?,
             Sink::Xlsx { workbook, row, path, header } => {
-                let sheet = workbook.worksheet_from_index(0).map_err(io::Error::other)?;
+                let sheet = workbook.worksheet_from_index(0).map_err(|e| named(&self.name, e))?;
                 for (number, cells) in rendered.rows.drain(..) {
                     check_xlsx_limits(path, header, number, *row, &cells)?;
                     // Moved, not copied, into the sheet; an empty cell is no cell in XLSX.
                     for (col, cell) in cells.into_iter().enumerate().filter(|(_, cell)| !cell.is_empty()) {
                         // Written as strings, never formulas.
-                        sheet.write_string(*row, col as u16, cell).map_err(io::Error::other)?;
+                        sheet.write_string(*row, col as u16, cell).map_err(|e| named(&self.name, e))?;
                     }
                     *row += 1;
                 }
@@ -188,8 +217,8 @@ impl Output {
     /// Flushes and closes the output.
     pub fn finish(self) -> io::Result<()> {
         match self.sink {
-            Sink::Bytes(mut out) => out.flush(),
-            Sink::Xlsx { mut workbook, path, .. } => workbook.save(&path).map_err(io::Error::other),
+            Sink::Bytes(mut out) => out.flush().map_err(|e| named(&self.name, e)),
+            Sink::Xlsx { mut workbook, path, .. } => workbook.save(&path).map_err(|e| named(&self.name, e)),
             Sink::Nothing => Ok(()),
         }
     }
