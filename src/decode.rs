@@ -1,6 +1,6 @@
 //! Identify, decode, validate and check-as-you-type: the operations and their result types.
 
-use crate::error::{Problem, ProblemKind, Span};
+use crate::error::{Problem, ProblemKind, Shown, Span};
 use crate::matcher::{CompiledFormat, Decoding, Scan, ScanRoom};
 use crate::normalize::Cleaned;
 use crate::placeholders;
@@ -1191,7 +1191,7 @@ impl Registry {
                         let problem = Problem::new(
                             ProblemKind::InvalidCharacter,
                             Span::new(at, at + 1),
-                            format!("'{c}' cannot appear in {name}"),
+                            format!("{} cannot appear in {name}", Shown(c)),
                         );
                         match self.hint(format, c, *class) {
                             Some(hint) => problem.with_hint(hint),

@@ -152,6 +152,24 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
+/// A character as messages show it: in quotes, or as its code point when a terminal or a page
+/// would show nothing or a blank (a NUL, a control character, a no-break or odd-width space).
+pub(crate) struct Shown(pub char);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.0;
+        if c.is_control()
+            || (c.is_whitespace() && c != ' ')
+            || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+        {
+            write!(f, "U+{:04X}", u32::from(c))
+        } else {
+            write!(f, "'{c}'")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +185,13 @@ mod tests {
     fn empty_span_gets_one_caret() {
         let p = Problem::new(ProblemKind::TooShort, Span::new(3, 3), "too short");
         assert_eq!(p.render("ABC"), "ABC\n   ^ too short");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_by_code_point() {
+        let shown: Vec<String> =
+            ['O', ' ', '\0', '\t', '\u{A0}', '\u{200B}', 'é'].map(|c| Shown(c).to_string()).into();
+        assert_eq!(shown, ["'O'", "' '", "U+0000", "U+0009", "U+00A0", "U+200B", "'é'"]);
     }
 
     #[test]

@@ -326,17 +326,23 @@ impl Input {
             rows_read: 0,
             pending: None,
         };
+        // A workbook's other sheets may hold rows: the message names the one read.
+        let empty = match (&input.rows, options.sheet.as_deref()) {
+            (Rows::Csv(_), _) => "the file is empty".to_string(),
+            (Rows::Sheet(..), Some(sheet)) => format!("the sheet '{sheet}' is empty"),
+            (Rows::Sheet(..), None) => "the first sheet is empty (choose another with --sheet)".to_string(),
+        };
         if input.has_header {
             match input.next_row()? {
                 Some(row) => input.header = row.cells,
-                None => return Err(format!("{}: the file is empty: no header row and no data", input.name)),
+                None => return Err(format!("{}: {empty}: no header row and no data", input.name)),
             }
             input.width = input.header.len();
             input.warn_repeated_names();
         } else {
             input.pending = input.next_row()?;
             if input.pending.is_none() {
-                return Err(format!("{}: the file is empty: no rows", input.name));
+                return Err(format!("{}: {empty}: no rows", input.name));
             }
         }
         Ok(input)

@@ -6,7 +6,7 @@
 use super::{Fields, Text, check_digit_problem, decimal_digits, decoded, not_a_digit};
 use crate::check_digit::Algorithm;
 use crate::decode::{Decoded, Detail, Kind, Reasons, push_count};
-use crate::error::{Problem, ProblemKind};
+use crate::error::{Problem, ProblemKind, Shown};
 use crate::normalize::Cleaned;
 
 const SEPARATORS: &[char] = &[' ', '-'];
@@ -115,7 +115,7 @@ pub(crate) fn read_meid(cleaned: &Cleaned) -> Result<Decoded, Problem> {
         return Err(Problem::new(
             ProblemKind::InvalidCharacter,
             text.span(at, at + 1),
-            format!("'{c}' cannot appear in a meid"),
+            format!("{} cannot appear in a meid", Shown(c)),
         )
         .with_hint(hint));
     }
@@ -236,7 +236,7 @@ pub(crate) fn read_iccid(cleaned: &Cleaned) -> Result<Decoded, Problem> {
         return Err(Problem::new(
             ProblemKind::InvalidCharacter,
             text.span(at, at + 1),
-            format!("'{c}' cannot appear here: an iccid starts with 89"),
+            format!("{} cannot appear here: an iccid starts with 89", Shown(c)),
         )
         .with_hint("89 is the telecommunications industry code every SIM number starts with"));
     }

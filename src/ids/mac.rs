@@ -32,7 +32,7 @@
 use super::oui::{self, MacRegistry};
 use super::{Fields, Text};
 use crate::decode::{Decoded, Detail, Kind, Reasons};
-use crate::error::{Problem, ProblemKind};
+use crate::error::{Problem, ProblemKind, Shown};
 use crate::normalize::Cleaned;
 
 const SEPARATORS: &[char] = &[':', '-', '.', ' '];
@@ -141,7 +141,7 @@ fn check_characters(text: &Text) -> Result<(), Problem> {
             let problem = Problem::new(
                 ProblemKind::InvalidCharacter,
                 text.span(i, i + 1),
-                format!("'{c}' cannot appear in a mac address"),
+                format!("{} cannot appear in a mac address", Shown(c)),
             );
             let hint = match super::look_alike_digit(c) {
                 Some(d) => format!("a mac address has only hex digits 0-9 and A-F — did you mean {d}?"),

@@ -17,7 +17,7 @@ pub mod oui;
 pub(crate) mod partial;
 
 use crate::decode::{Decoded, Detail, Kind, MAX_INPUT_CHARS};
-use crate::error::{Problem, ProblemKind, Span};
+use crate::error::{Problem, ProblemKind, Shown, Span};
 use crate::normalize::Cleaned;
 use crate::rules::schema::Value;
 use std::collections::BTreeMap;
@@ -147,7 +147,7 @@ pub(crate) fn not_a_digit(text: &Text, at: usize, c: char, what: &str) -> Proble
     let problem = Problem::new(
         ProblemKind::InvalidCharacter,
         text.span(at, at + 1),
-        format!("'{c}' cannot appear in {what}"),
+        format!("{} cannot appear in {what}", Shown(c)),
     );
     match look_alike_digit(c) {
         Some(d) => problem.with_hint(format!("{what} has only digits — did you mean {d}?")),

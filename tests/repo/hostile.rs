@@ -376,6 +376,23 @@ fn carriage_returns_alone() {
 }
 
 #[test]
+fn an_empty_sheet_is_named_as_the_sheet_not_the_file() {
+    let empty = br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#;
+    let path = file("empty-sheet.xlsx", &targets::xlsx(empty, b""));
+    for (args, message) in [
+        (
+            vec!["check", &path],
+            "the first sheet is empty (choose another with --sheet): no header row and no data",
+        ),
+        (vec!["check", &path, "--sheet", "Sheet1"], "the sheet 'Sheet1' is empty: no header row and no data"),
+    ] {
+        let out = serialkit(&args);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stderr(&out), format!("serialkit: {path}: {message}\n"));
+    }
+}
+
+#[test]
 fn an_empty_file() {
     for (name, bytes) in [("empty.csv", &b""[..]), ("blank-lines.csv", b"\n\r\n\n")] {
         let path = file(name, bytes);
