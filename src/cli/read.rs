@@ -961,9 +961,30 @@ fn cell_text(cell: Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d.to_string(),
+        Data::DateTime(d) => excel_date_text(&d),
         Data::Error(e) => format!("#{e:?}"),
     }
+}
+
+/// A date or time cell as a spreadsheet shows it, in ISO 8601's order (`2020-01-02`, with
+/// ` 13:45:00` when it has a time of day), not as the day count Excel stores; a duration as
+/// hours, minutes and seconds (`36:30:00`).
+fn excel_date_text(d: &calamine::ExcelDateTime) -> String {
+    if d.is_duration() {
+        let seconds = (d.as_f64() * 86_400.0).round() as i64;
+        let sign = if seconds < 0 { "-" } else { "" };
+        let seconds = seconds.unsigned_abs();
+        return format!("{sign}{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+    let (year, month, day, hour, minute, second, milli) = d.to_ymd_hms_milli();
+    let mut text = format!("{year:04}-{month:02}-{day:02}");
+    if (hour, minute, second, milli) != (0, 0, 0, 0) {
+        text.push_str(&format!(" {hour:02}:{minute:02}:{second:02}"));
+        if milli > 0 {
+            text.push_str(&format!(".{milli:03}"));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -1025,6 +1046,20 @@ mod tests {
         // A last line counts when the head is the whole file, not when it cuts the line short.
         let head = b"a;b,c,d\n1;2,3,4\n5;6";
         assert_eq!((sniff(head, false), sniff(head, true)), (b',', b';'));
+    }
+
+    #[test]
+    fn excel_dates_read_as_a_spreadsheet_shows_them() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType::*};
+        let cases = [
+            (ExcelDateTime::new(43832.0, DateTime, false), "2020-01-02"),
+            (ExcelDateTime::new(43832.5729166667, DateTime, false), "2020-01-02 13:45:00"),
+            (ExcelDateTime::new(42370.0, DateTime, true), "2020-01-02"),
+            (ExcelDateTime::new(1.5208333333, TimeDelta, false), "36:30:00"),
+        ];
+        for (date, text) in cases {
+            assert_eq!(excel_date_text(&date), text);
+        }
     }
 
     #[test]
