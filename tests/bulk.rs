@@ -1109,3 +1109,31 @@ fn a_failed_write_names_the_output() {
         assert!(stderr.contains("serialkit: /dev/full: No space left on device"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_checked_file_checked_again_keeps_both_sets_of_findings_apart() {
+    let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv");
+    let first = scratch("checked-once.csv");
+    let out = serialkit(&[
+        "check",
+        inventory.to_str().unwrap(),
+        "-c",
+        "Serial Number",
+        "-q",
+        "-o",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out =
+        serialkit(&["check", first.to_str().unwrap(), "-c", "Serial Number", "-q", "--format", "ndjson"]);
+    let line = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
+    let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+    // The first check's cells are the file's columns now, as they were written.
+    assert_eq!(
+        (&row["valid"], &row["kind"]),
+        (&serde_json::json!("true"), &serde_json::json!("serial")),
+        "{line}"
+    );
+    assert_eq!(row["Serial Number:valid"], serde_json::json!(true), "{line}");
+    assert!(row.get("valid (2)").is_none(), "{line}");
+}

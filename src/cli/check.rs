@@ -203,9 +203,12 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // Rows longer than the header widen it, so the appended columns line up on every row.
     let width = header.len().max(groups.width).max(columns.iter().map(|c| c.index + 1).max().unwrap_or(0));
     header.resize(width, String::new());
+    // One checked column's fields go by their bare names, unless the file has columns of those
+    // names already (a checked file checked again): then, as for several, by the column's.
+    let bare = columns.len() == 1 && !header.iter().any(|h| FIELDS.contains(&h.as_str()));
     for c in &columns {
         for field in FIELDS {
-            header.push(if columns.len() == 1 { field.to_string() } else { format!("{}:{field}", c.name) });
+            header.push(if bare { field.to_string() } else { format!("{}:{field}", c.name) });
         }
     }
     let format = args.format.unwrap_or_else(|| Format::from_path(args.output.as_deref()));
