@@ -159,10 +159,10 @@ pub(crate) struct Shown(pub char);
 impl fmt::Display for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.0;
-        if c.is_control()
-            || (c.is_whitespace() && c != ' ')
-            || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
-        {
+        // Format characters that draw nothing, or turn the rest of the line around.
+        let invisible = matches!(c, '\u{AD}' | '\u{34F}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+        if c.is_control() || (c.is_whitespace() && c != ' ') || invisible {
             write!(f, "U+{:04X}", u32::from(c))
         } else {
             write!(f, "'{c}'")
@@ -189,9 +189,10 @@ mod tests {
 
     #[test]
     fn invisible_characters_are_shown_by_code_point() {
-        let shown: Vec<String> =
-            ['O', ' ', '\0', '\t', '\u{A0}', '\u{200B}', 'é'].map(|c| Shown(c).to_string()).into();
-        assert_eq!(shown, ["'O'", "' '", "U+0000", "U+0009", "U+00A0", "U+200B", "'é'"]);
+        let shown: Vec<String> = ['O', ' ', '\0', '\t', '\u{A0}', '\u{200B}', '\u{202E}', 'é']
+            .map(|c| Shown(c).to_string())
+            .into();
+        assert_eq!(shown, ["'O'", "' '", "U+0000", "U+0009", "U+00A0", "U+200B", "U+202E", "'é'"]);
     }
 
     #[test]

@@ -999,9 +999,13 @@ fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
     std::fs::write(&input, &text).unwrap();
     // The same file by another path: the guard compares files, not spellings.
     let other_spelling = input.parent().unwrap().join(".").join("in-place.csv");
+    let hard_link = scratch("in-place-link.csv");
+    let _ = std::fs::remove_file(&hard_link);
+    std::fs::hard_link(&input, &hard_link).unwrap();
     let path = input.display().to_string();
     for args in [
         vec!["check", &path, "-q", "-o", other_spelling.to_str().unwrap()],
+        vec!["check", &path, "-q", "-o", hard_link.to_str().unwrap()],
         vec!["dupes", &data("ragged.csv"), "--against", &path, "-q", "-o", &path],
     ] {
         let out = serialkit(&args);
@@ -1136,4 +1140,31 @@ fn a_checked_file_checked_again_keeps_both_sets_of_findings_apart() {
     );
     assert_eq!(row["Serial Number:valid"], serde_json::json!(true), "{line}");
     assert!(row.get("valid (2)").is_none(), "{line}");
+}
+
+#[test]
+fn two_columns_compared_with_a_file_that_has_one_of_their_kind_use_it_once() {
+    let intake = scratch("two-serial-columns.csv");
+    std::fs::write(
+        &intake,
+        "Serial Number,Old Serial\nC02TJ0Q7GVC8,W8023204AGY\nFVFXC2MHHV29,C02TJ0Q7GVC9\n",
+    )
+    .unwrap();
+    let inventory = scratch("one-serial-column.csv");
+    std::fs::write(&inventory, "Serial\nC02TJ0Q7GVC8\nJAE174234Y6\n").unwrap();
+    let out = serialkit(&[
+        "dupes",
+        intake.to_str().unwrap(),
+        "--against",
+        inventory.to_str().unwrap(),
+        "-c",
+        "Serial Number",
+        "-c",
+        "Old Serial",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = rows(&out);
+    // The header and one group: the serial in each file once, not the inventory's cell twice.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!((&rows[1][2], &rows[2][5]), (&"exact".to_string(), &"Serial".to_string()));
 }

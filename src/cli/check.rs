@@ -53,7 +53,7 @@ pub struct Args {
     /// The file has no header row (a plain list, one value per line, is a one-column file).
     #[arg(long)]
     no_header: bool,
-    /// The CSV field delimiter; sniffed from the first line by default.
+    /// The CSV field delimiter; sniffed from the first lines by default.
     #[arg(long, value_parser = parse_delimiter)]
     delimiter: Option<u8>,
     /// Where to write the annotated rows; stdout by default (`-`).

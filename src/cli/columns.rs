@@ -122,23 +122,32 @@ pub(super) fn choose_columns(
     }
     if !sel.columns.is_empty() {
         let mut list = Vec::new();
+        // The --column each column of `list` was found by, by its name or number (not its kind).
+        let mut named_as: Vec<Option<&str>> = Vec::new();
         for (n, name) in sel.columns.iter().enumerate() {
             // A column another file calls otherwise is found here by its kind.
             let by_kind =
                 || sel.like.get(n).and_then(|c| c.kind).and_then(|k| column_of_kind(registry, input, k));
-            let index = match find(name) {
-                Ok(index) => index,
-                Err(e) => by_kind().ok_or(e)?,
+            let (index, named) = match find(name) {
+                Ok(index) => (index, true),
+                Err(e) => (by_kind().ok_or(e)?, false),
             };
             // Checked twice, every finding and duplicate of the column would count twice.
             if let Some(n) = list.iter().position(|c: &Checked| c.index == index) {
-                return Err(Failure::Usage(format!(
-                    "{}: --column '{}' and --column '{name}' are the same column ({}); name it once",
-                    input.name,
-                    sel.columns[n],
-                    input.column_name(index)
-                )));
+                match (named_as[n], named) {
+                    (Some(first), true) => {
+                        return Err(Failure::Usage(format!(
+                            "{}: --column '{first}' and --column '{name}' are the same column ({}); name it once",
+                            input.name,
+                            input.column_name(index)
+                        )));
+                    }
+                    // Found by kind in a file compared against: its one column of that kind
+                    // stands for both names.
+                    _ => continue,
+                }
             }
+            named_as.push(named.then_some(name.as_str()));
             let header = input.header.get(index).filter(|_| input.has_header).map_or("", String::as_str);
             let kind = sel.kind.or_else(|| checkable_kind(registry, header));
             list.push(Checked { index, name: input.column_name(index), kind });

@@ -524,7 +524,8 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
                 let object = serde_json::json!({
                     "group": n + 1, "confidence": g.confidence, "reasons": reasons, "members": members,
                 });
-                serde_json::to_writer(&mut out, &object).map_err(io::Error::other)?;
+                // An I/O error keeps its kind: a closed pipe stays quiet.
+                serde_json::to_writer(&mut out, &object).map_err(io::Error::from)?;
                 writeln!(out)?;
             }
         }

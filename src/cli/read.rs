@@ -232,7 +232,10 @@ fn utf16_to_utf8(mut from: impl Read, to: &mut impl Write) -> io::Result<()> {
     let mut decoder = encoding_rs::UTF_16LE.new_decoder();
     let (mut input, mut output) = (vec![0u8; 1 << 16], vec![0u8; 3 << 16]);
     loop {
-        let n = from.read(&mut input)?;
+        let n = match from.read(&mut input) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            read => read?,
+        };
         let mut rest = &input[..n];
         loop {
             let (result, read, written, _) = decoder.decode_to_utf8(rest, &mut output, n == 0);
@@ -305,7 +308,8 @@ impl Input {
             }
             let delimiter = match options.delimiter {
                 Some(d) => d,
-                None => sniff_delimiter(&mut file, &located.path).map_err(|e| fail(&e))?,
+                // The name the user gave: a converted copy's path has no extension.
+                None => sniff_delimiter(&mut file, Path::new(&located.name)).map_err(|e| fail(&e))?,
             };
             let records = Records::new(Box::new(file), delimiter);
             Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false }))
@@ -759,7 +763,19 @@ fn sniff(head: &[u8], whole: bool) -> u8 {
     if any && whole && lines.len() < SNIFF_LINES {
         lines.push(counts);
     }
-    let Some(first) = lines.first() else { return b',' };
+    // A stray quote in the first line (`Screen 24"`) can leave the whole head inside quotes:
+    // then that line alone decides, its delimiters counted wherever they are.
+    if lines.is_empty() {
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let mut counts = [0; 4];
+        for &b in first_line {
+            if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                counts[i] += 1;
+            }
+        }
+        lines.push(counts);
+    }
+    let first = &lines[0];
     let steady = |i: usize| first[i] > 0 && lines.iter().all(|line| line[i] == first[i]);
     let pick = |candidates: &mut dyn Iterator<Item = usize>| {
         // The most on the first line; the earlier in DELIMITERS among equals.
@@ -967,8 +983,8 @@ fn cell_text(cell: Data) -> String {
 }
 
 /// A date or time cell as a spreadsheet shows it, in ISO 8601's order (`2020-01-02`, with
-/// ` 13:45:00` when it has a time of day), not as the day count Excel stores; a duration as
-/// hours, minutes and seconds (`36:30:00`).
+/// ` 13:45:00` when it has a time of day; `13:45:00` alone under a day), not as the day count
+/// Excel stores; a duration as hours, minutes and seconds (`36:30:00`).
 fn excel_date_text(d: &calamine::ExcelDateTime) -> String {
     if d.is_duration() {
         let seconds = (d.as_f64() * 86_400.0).round() as i64;
@@ -977,9 +993,15 @@ fn excel_date_text(d: &calamine::ExcelDateTime) -> String {
         return format!("{sign}{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
     let (year, month, day, hour, minute, second, milli) = d.to_ymd_hms_milli();
-    let mut text = format!("{year:04}-{month:02}-{day:02}");
-    if (hour, minute, second, milli) != (0, 0, 0, 0) {
-        text.push_str(&format!(" {hour:02}:{minute:02}:{second:02}"));
+    // Under a day is a time of day alone (a cell formatted h:mm), not a day in 1899 or 1904.
+    let time_only = (0.0..1.0).contains(&d.as_f64());
+    let mut text = match time_only {
+        true => String::new(),
+        false => format!("{year:04}-{month:02}-{day:02}"),
+    };
+    if time_only || (hour, minute, second, milli) != (0, 0, 0, 0) {
+        let space = if time_only { "" } else { " " };
+        text.push_str(&format!("{space}{hour:02}:{minute:02}:{second:02}"));
         if milli > 0 {
             text.push_str(&format!(".{milli:03}"));
         }
@@ -1046,6 +1068,10 @@ mod tests {
         // A last line counts when the head is the whole file, not when it cuts the line short.
         let head = b"a;b,c,d\n1;2,3,4\n5;6";
         assert_eq!((sniff(head, false), sniff(head, true)), (b',', b';'));
+        // A stray quote in the header of a file longer than the head.
+        let head: Vec<u8> =
+            b"Serial;Screen 24\";Owner\n".iter().chain(&b"C02TJ0Q7GVC8;x;Jo\n".repeat(50)).copied().collect();
+        assert_eq!(sniff(&head, false), b';');
     }
 
     #[test]
@@ -1056,6 +1082,8 @@ mod tests {
             (ExcelDateTime::new(43832.5729166667, DateTime, false), "2020-01-02 13:45:00"),
             (ExcelDateTime::new(42370.0, DateTime, true), "2020-01-02"),
             (ExcelDateTime::new(1.5208333333, TimeDelta, false), "36:30:00"),
+            (ExcelDateTime::new(0.5729166667, DateTime, false), "13:45:00"),
+            (ExcelDateTime::new(0.0, DateTime, true), "00:00:00"),
         ];
         for (date, text) in cases {
             assert_eq!(excel_date_text(&date), text);

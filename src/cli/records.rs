@@ -4,7 +4,7 @@
 //! a spreadsheet shows each as a row.
 //!
 //! Most lines of an inventory hold no quote. Such a line is one record whatever came before
-//! it, so it is split where memchr finds its delimiters. A record whose quotes are the usual
+//! it, so it is split at its delimiters, eight bytes at a time. A record whose quotes are the usual
 //! ones (each opening a field and closing it before a delimiter or a line break) is unquoted
 //! here too; any other goes through csv_core's state machine, which looks at every byte in
 //! turn. Either way the record starts where the last one ended, so the two never disagree on
@@ -55,15 +55,16 @@ enum Quoting {
 
 impl Quoting {
     /// The state after byte `b`, as csv_core reads it: a quote opens a quoted field only at the
-    /// start of a field (even when the quote is the delimiter too).
+    /// start of a field, and a quote after a quote in one doubles it; both before the delimiter
+    /// is looked for, as it may be the quote too.
     fn after(self, b: u8, delimiter: u8) -> Quoting {
         use Quoting::*;
         match self {
             FieldStart if b == b'"' => Quoted,
+            QuoteInQuoted if b == b'"' => Quoted,
             FieldStart | Unquoted | QuoteInQuoted if b == delimiter => FieldStart,
             Quoted if b == b'"' => QuoteInQuoted,
             Quoted => Quoted,
-            QuoteInQuoted if b == b'"' => Quoted,
             FieldStart | Unquoted | QuoteInQuoted => Unquoted,
         }
     }
@@ -525,10 +526,14 @@ mod tests {
             (b"\"\"\"", &[true]),
             (b"\"a\"b,\"c", &[true]),
         ];
-        for (data, expected) in cases {
+        // With the quote as the delimiter too, a doubled quote is still a quote.
+        let quote_delimited: [(&[u8], &[bool]); 2] = [(b"\"\"\"a", &[true]), (b"\"a\"\"\"x", &[false])];
+        let cases = cases.map(|(data, expected)| (data, expected, b','));
+        for (data, expected, delimiter) in cases.into_iter().chain(quote_delimited.map(|(d, e)| (d, e, b'"')))
+        {
             for buffer in [1, 3, 1 << 16] {
                 let mut records =
-                    Records::with_buffer(Box::new(io::Cursor::new(data.to_vec())), b',', buffer);
+                    Records::with_buffer(Box::new(io::Cursor::new(data.to_vec())), delimiter, buffer);
                 let mut got = Vec::new();
                 while records.next_record().unwrap().is_some() {
                     got.push(records.ended_in_quotes());

@@ -28,10 +28,10 @@ impl Format {
 /// Refuses an `output` that is one of the `inputs` (the same file by any path): it would be
 /// emptied before it is read, or while it is read, and its rows lost.
 pub fn refuse_overwriting(output: Option<&Path>, inputs: &[&Path]) -> Result<(), String> {
-    let Some(out) = output.filter(|p| *p != Path::new("-")).and_then(|p| p.canonicalize().ok()) else {
+    let Some(out) = output.filter(|p| *p != Path::new("-")).and_then(|p| file_identity(p).ok()) else {
         return Ok(());
     };
-    match inputs.iter().find(|input| input.canonicalize().is_ok_and(|input| input == out)) {
+    match inputs.iter().find(|input| file_identity(input).is_ok_and(|input| input == out)) {
         Some(input) => Err(format!(
             "{}: the output is the input file {}: writing it would lose its rows; write to another file",
             output.unwrap_or(Path::new("-")).display(),
@@ -64,6 +64,21 @@ pub struct Output {
     layout: Layout,
     /// The output's name in messages: its path, or `<stdout>`.
     name: String,
+}
+
+/// What makes a file the same file whatever path reaches it: its device and inode where there
+/// are such (a hard link is another path to them), else its canonical path.
+fn file_identity(path: &Path) -> io::Result<(u64, u64, PathBuf)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path)?;
+        Ok((meta.dev(), meta.ino(), PathBuf::new()))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok((0, 0, path.canonicalize()?))
+    }
 }
 
 /// A writer whose errors name the output they came from.
