@@ -13,6 +13,11 @@ fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name).display().to_string()
 }
 
+/// The bundled example inventory (400 rows, several vendors, planted mistakes).
+fn example_inventory() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv").display().to_string()
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -1036,8 +1041,7 @@ fn dupes_writes_ndjson_by_the_output_name_and_refuses_xlsx() {
 
 #[test]
 fn a_column_named_twice_or_by_number_zero_or_by_name_without_a_header_is_a_usage_error() {
-    let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv");
-    let inventory = inventory.to_str().unwrap();
+    let inventory = &example_inventory();
     let list = scratch("one-column.csv");
     std::fs::write(&list, "C02TJ0Q7GVC8\n").unwrap();
     let list = list.to_str().unwrap();
@@ -1101,11 +1105,11 @@ fn a_failed_write_names_the_output() {
     if !Path::new("/dev/full").exists() {
         return;
     }
-    let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv");
+    let inventory = example_inventory();
     for args in [
-        &["check", inventory.to_str().unwrap(), "-q", "-o", "/dev/full"][..],
-        &["check", inventory.to_str().unwrap(), "-q", "-o", "/dev/full", "--format", "ndjson"],
-        &["dupes", inventory.to_str().unwrap(), "-q", "-o", "/dev/full"],
+        &["check", &inventory, "-q", "-o", "/dev/full"][..],
+        &["check", &inventory, "-q", "-o", "/dev/full", "--format", "ndjson"],
+        &["dupes", &inventory, "-q", "-o", "/dev/full"],
     ] {
         let out = serialkit(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1116,17 +1120,9 @@ fn a_failed_write_names_the_output() {
 
 #[test]
 fn a_checked_file_checked_again_keeps_both_sets_of_findings_apart() {
-    let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.csv");
+    let inventory = example_inventory();
     let first = scratch("checked-once.csv");
-    let out = serialkit(&[
-        "check",
-        inventory.to_str().unwrap(),
-        "-c",
-        "Serial Number",
-        "-q",
-        "-o",
-        first.to_str().unwrap(),
-    ]);
+    let out = serialkit(&["check", &inventory, "-c", "Serial Number", "-q", "-o", first.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let out =
         serialkit(&["check", first.to_str().unwrap(), "-c", "Serial Number", "-q", "--format", "ndjson"]);
