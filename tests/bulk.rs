@@ -1136,6 +1136,24 @@ fn a_checked_file_checked_again_keeps_both_sets_of_findings_apart() {
     );
     assert_eq!(row["Serial Number:valid"], serde_json::json!(true), "{line}");
     assert!(row.get("valid (2)").is_none(), "{line}");
+    // And a third time: the column's next prefix.
+    let second = scratch("checked-twice.csv");
+    let out = serialkit(&[
+        "check",
+        first.to_str().unwrap(),
+        "-c",
+        "Serial Number",
+        "-q",
+        "-o",
+        second.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out =
+        serialkit(&["check", second.to_str().unwrap(), "-c", "Serial Number", "-q", "--format", "ndjson"]);
+    let line = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
+    let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(row["Serial Number:valid"], serde_json::json!("true"), "{line}");
+    assert_eq!(row["Serial Number (2):valid"], serde_json::json!(true), "{line}");
 }
 
 #[test]

@@ -203,14 +203,8 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
     // Rows longer than the header widen it, so the appended columns line up on every row.
     let width = header.len().max(groups.width).max(columns.iter().map(|c| c.index + 1).max().unwrap_or(0));
     header.resize(width, String::new());
-    // One checked column's fields go by their bare names, unless the file has columns of those
-    // names already (a checked file checked again): then, as for several, by the column's.
-    let bare = columns.len() == 1 && !header.iter().any(|h| FIELDS.contains(&h.as_str()));
-    for c in &columns {
-        for field in FIELDS {
-            header.push(if bare { field.to_string() } else { format!("{}:{field}", c.name) });
-        }
-    }
+    let appended = appended_names(&header, &columns);
+    header.extend(appended);
     let format = args.format.unwrap_or_else(|| Format::from_path(args.output.as_deref()));
     let mut out = Output::create(args.output.as_deref(), format, one_pass)?;
     // `valid`, the first appended field of each checked column, is true or false.
@@ -358,6 +352,31 @@ fn outcome(registry: &Registry, value: &str, options: &Options, destinations: &[
 /// The columns appended for each checked column.
 const FIELDS: [&str; 9] =
     ["valid", "kind", "vendor", "normalized", "date", "model", "error", "hint", "duplicate_group"];
+
+/// The names of the columns appended after `header`: one checked column's by the bare field
+/// names (`valid`, `kind` …), several columns' as `Column:valid` …. A name the file has already
+/// (a checked file checked again) moves that column's to the next of `Column:`, `Column (2):` …,
+/// so no key is taken twice and NDJSON's `valid` stays the boolean.
+fn appended_names(header: &[String], columns: &[Checked]) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = header.iter().cloned().collect();
+    let mut names = Vec::with_capacity(columns.len() * FIELDS.len());
+    for c in columns {
+        let prefixes = (columns.len() == 1)
+            .then(String::new)
+            .into_iter()
+            .chain(std::iter::once(format!("{}:", c.name)))
+            .chain((2..).map(|k| format!("{} ({k}):", c.name)));
+        for prefix in prefixes {
+            let mine: Vec<String> = FIELDS.iter().map(|field| format!("{prefix}{field}")).collect();
+            if mine.iter().all(|name| !taken.contains(name)) {
+                taken.extend(mine.iter().cloned());
+                names.extend(mine);
+                break;
+            }
+        }
+    }
+    names
+}
 
 /// What checking rows needs, shared by the threads that check them.
 struct Checker<'a> {
