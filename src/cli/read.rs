@@ -218,7 +218,7 @@ pub fn locate(arg: &Path) -> Result<Located, String> {
         return Ok(located);
     }
     let file = File::open(&located.path).map_err(|e| format!("{}: {e}", located.name))?;
-    let (path, mut out) = new_spool_file(&dir)
+    let (path, mut out) = new_spool_file(&dir, "utf8")
         .map_err(|e| format!("cannot convert {} in {}: {e}", located.name, dir.display()))?;
     let spool = Spool(path.clone());
     utf16_to_utf8(file, &mut out)
@@ -254,17 +254,18 @@ fn utf16_to_utf8(mut from: impl Read, to: &mut impl Write) -> io::Result<()> {
 /// Copies `reader` to a new file in `dir`, removed when the result is dropped.
 fn spool(mut reader: impl Read, dir: &Path) -> Result<Located, String> {
     let (path, mut file) =
-        new_spool_file(dir).map_err(|e| format!("cannot buffer stdin in {}: {e}", dir.display()))?;
+        new_spool_file(dir, "stdin").map_err(|e| format!("cannot buffer stdin in {}: {e}", dir.display()))?;
     let spool = Spool(path.clone());
     io::copy(&mut reader, &mut file).map_err(|e| format!("cannot read stdin: {e}"))?;
     file.flush().map_err(|e| format!("cannot buffer stdin: {e}"))?;
     Ok(Located::at(path, "<stdin>".into(), Some(spool)))
 }
 
-/// A file in `dir` that did not exist before, readable by this user only. The name is
+/// A file in `dir` that did not exist before, readable by this user only, named for `what` it
+/// holds (stdin, a UTF-8 copy). The name is
 /// unpredictable and the file is created exclusively, so no one can plant a link there
 /// (a shared `/tmp`) to have another file overwritten or the input read.
-fn new_spool_file(dir: &Path) -> io::Result<(PathBuf, File)> {
+fn new_spool_file(dir: &Path, what: &str) -> io::Result<(PathBuf, File)> {
     use std::hash::{BuildHasher, Hasher};
     // RandomState is seeded from the operating system's randomness.
     let random = std::collections::hash_map::RandomState::new();
@@ -272,7 +273,7 @@ fn new_spool_file(dir: &Path) -> io::Result<(PathBuf, File)> {
         let mut hasher = random.build_hasher();
         hasher.write_u32(std::process::id());
         hasher.write_u32(attempt);
-        let path = dir.join(format!("serialkit-stdin-{:016x}", hasher.finish()));
+        let path = dir.join(format!("serialkit-{what}-{:016x}", hasher.finish()));
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create_new(true);
         #[cfg(unix)]
