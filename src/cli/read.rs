@@ -262,9 +262,9 @@ fn spool(mut reader: impl Read, dir: &Path) -> Result<Located, String> {
 }
 
 /// A file in `dir` that did not exist before, readable by this user only, named for `what` it
-/// holds (stdin, a UTF-8 copy). The name is
-/// unpredictable and the file is created exclusively, so no one can plant a link there
-/// (a shared `/tmp`) to have another file overwritten or the input read.
+/// holds (stdin, a UTF-8 copy). The name is unpredictable and the file is created exclusively,
+/// so no one can plant a link there (a shared `/tmp`) to have another file overwritten or the
+/// input read.
 fn new_spool_file(dir: &Path, what: &str) -> io::Result<(PathBuf, File)> {
     use std::hash::{BuildHasher, Hasher};
     // RandomState is seeded from the operating system's randomness.
