@@ -201,6 +201,17 @@ fn octets(
 ) -> Result<(Vec<u8>, &'static str, bool), Problem> {
     let n = groups.len();
     let longest = groups.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+    let decimal = |&(s, e): &(usize, usize)| text.chars()[s..e].iter().all(char::is_ascii_digit);
+    if separator == Some('.') && n == 4 && longest <= 3 && groups.iter().all(decimal) {
+        return Err(Problem::new(
+            ProblemKind::WrongKind,
+            text.span(0, text.len()),
+            "an ipv4 address, not a mac address".to_string(),
+        )
+        .with_hint(
+            "a mac address is 12 hex digits: 00:1A:2B:3C:4D:5E (ask for the interface's, not its IP)",
+        ));
+    }
     let (digits_per_group, notation) = match (n, separator) {
         (1, _) => {
             // One group: no separators, and every character a hex digit (check_characters).
@@ -270,8 +281,9 @@ fn octets(
     for &(s, e) in groups {
         let len = e - s;
         // Leading zeros may be dropped where netaddr allows it: one in PostgreSQL groups
-        // (`[0-9A-F]{5,6}`), none in space notation, which netaddr does not read.
-        let exact = strict || notation == "space";
+        // (`[0-9A-F]{5,6}`), none in space notation, which netaddr does not read; none between
+        // dots either, or `1a.2b.3c` and an IP address's `10.0.0.1` would be MAC addresses.
+        let exact = strict || notation == "space" || separator == Some('.');
         let shortest = if notation == "postgresql" && !strict { 5 } else { 1 };
         if len > digits_per_group || len < shortest || (exact && len != digits_per_group) {
             let kind = if len > digits_per_group { ProblemKind::TooLong } else { ProblemKind::TooShort };
@@ -763,6 +775,12 @@ mod tests {
         err("005056c000031", "too long: 13 hex digits, a mac address has 12 (16 for eui-64)", (12, 13));
         err("aabb:ddeeff", "group of 4 hex digits, the postgresql notation has 6 per group", (0, 4));
         err("aa.bb.cc.dd.ee.ff", "too long: 6 groups, the cisco notation has 3 (4 for eui-64)", (9, 17));
+        // No dropped zeros between dots: an IP address, or short groups, are no MAC address.
+        let ip = err("192.168.1.1", "an ipv4 address, not a mac address", (0, 11));
+        assert_eq!(ip.kind(), ProblemKind::WrongKind);
+        err("10.0.0.1", "an ipv4 address, not a mac address", (0, 8));
+        err("1a.2b.3c", "group of 2 hex digits, the cisco notation has 4 per group", (0, 2));
+        err("001a.2b3c.4d5", "group of 3 hex digits, the cisco notation has 4 per group", (10, 13));
     }
 
     #[test]

@@ -149,8 +149,8 @@ fn mac_witnesses(typed: &[char], strict: bool) -> Vec<String> {
         {
             continue;
         }
-        // Leading zeros may be dropped in the colon, hyphen and Cisco notations, as the parser allows.
-        let exact = strict || sep == ' ' || width == 6;
+        // Leading zeros may be dropped in the colon and hyphen notations, as the parser allows.
+        let exact = strict || sep == ' ' || sep == '.' || width == 6;
         let least = if exact { width } else { 1 };
         // The shortest completion, and one that fills the group being typed first.
         for first in [least.saturating_sub(last), width - last] {
@@ -179,7 +179,8 @@ mod tests {
         assert_eq!(needs("00:1A:2B", Kind::Mac), Some(6));
         assert_eq!(needs("00:1A:", Kind::Mac), Some(7));
         assert_eq!(needs("00:1A:2B:3C:4D:5E:6", Kind::Mac), Some(2));
-        assert_eq!(needs("0050.56c0", Kind::Mac), Some(2));
+        // Cisco's groups are four digits each: a dot and four more.
+        assert_eq!(needs("0050.56c0", Kind::Mac), Some(5));
         assert_eq!(needs("005056", Kind::Mac), Some(6));
         assert_eq!(needs("005056:c0", Kind::Mac), Some(4));
         assert_eq!(needs("00 50 5", Kind::Mac), Some(10));
