@@ -181,3 +181,21 @@ span = [5, 6]
     assert_eq!(lines[0]["kind"], "asset-tag");
     assert_eq!(lines[0]["fields"]["site"], "NYC");
 }
+
+#[test]
+fn decode_reads_on_past_a_stdin_line_that_is_not_utf8() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serialkit"))
+        .args(["decode", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"C02TJ0Q7GVC8\n\xff\xfeABC\r\nC02TJ0Q7GVC8\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = json_lines(&out);
+    let valid: Vec<&serde_json::Value> = lines.iter().map(|l| &l["valid"]).collect();
+    assert_eq!(valid, [true, false, true]);
+    assert_eq!(lines[1]["input"], "\u{FFFD}\u{FFFD}ABC");
+}

@@ -48,8 +48,11 @@ pub fn run(registry: &Registry, args: &Args) -> io::Result<i32> {
         }
     };
     if args.values.is_empty() {
-        for line in io::stdin().lock().lines() {
+        // Lines as bytes: one that is not UTF-8 is decoded with U+FFFD for its bad bytes (and
+        // refused for them), not the end of the list.
+        for line in io::stdin().lock().split(b'\n') {
             let line = line?;
+            let line = String::from_utf8_lossy(&line);
             emit(line.trim_end_matches('\r'), &mut out)?;
         }
     } else {
