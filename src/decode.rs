@@ -578,6 +578,19 @@ impl Registry {
         none: NoReading,
         typing: bool,
     ) -> Refusal {
+        let (problem, other) = self.explain_problem(value, cleaned, options, none, typing);
+        (with_a_hint(problem), other)
+    }
+
+    /// [`Registry::explain`], before a problem without a hint of its own gets its kind's.
+    fn explain_problem(
+        &self,
+        value: &str,
+        cleaned: &Cleaned,
+        options: &Options,
+        none: NoReading,
+        typing: bool,
+    ) -> Refusal {
         let (vendor, standard_problem) = match none {
             NoReading::Refused(problem) => return (problem, None),
             NoReading::Unfit { vendor, standard_problem } => (vendor, standard_problem),
@@ -1172,7 +1185,11 @@ impl Registry {
             Scan::Prefix { needs, .. } => Problem::new(
                 ProblemKind::TooShort,
                 Span::new(n, n),
-                format!("too short: {n} characters, {id} needs {}", n + needs),
+                format!(
+                    "too short: {n} character{}, {id} needs {}",
+                    if n == 1 { "" } else { "s" },
+                    n + needs
+                ),
             ),
             Scan::Stopped { at, item: None } => Problem::new(
                 ProblemKind::TooLong,
@@ -1195,6 +1212,8 @@ impl Registry {
                         );
                         match self.hint(format, c, *class) {
                             Some(hint) => problem.with_hint(hint),
+                            // White space inside a value (a control character folds to it too).
+                            None if c == ' ' => problem.with_hint("remove the space"),
                             None => problem,
                         }
                     }
@@ -1234,6 +1253,29 @@ impl Registry {
 }
 
 /// Whether a format's `view` of a value starts with a scanner `prefix` (matched in upper case).
+/// `problem`, with a hint for its kind when it has none of its own: every error says what to
+/// do next, if only where to look.
+fn with_a_hint(problem: Problem) -> Problem {
+    if problem.hint().is_some() {
+        return problem;
+    }
+    let hint = match problem.kind() {
+        ProblemKind::Empty => "type or scan the value",
+        ProblemKind::Placeholder => "read the real value from the unit's label",
+        ProblemKind::InvalidCharacter => "compare this character with the label",
+        ProblemKind::TooShort => "a character may be missing: compare the value with the label",
+        ProblemKind::TooLong => "a character may be doubled or the value run on: compare it with the label",
+        ProblemKind::OutOfRange | ProblemKind::UnknownCode => {
+            "this part is not one the format uses: compare it with the label"
+        }
+        ProblemKind::CheckDigit => "a character may be mistyped: compare the value with the label",
+        ProblemKind::MixedSeparators => "use one separator throughout",
+        ProblemKind::WrongKind => "check that the value is in the right field",
+        ProblemKind::NoMatch | ProblemKind::UnknownVendor => "compare the value with the label",
+    };
+    problem.with_hint(hint)
+}
+
 fn starts_with(view: &[char], prefix: &str) -> bool {
     let mut view = view.iter();
     prefix.chars().all(|c| view.next() == Some(&c.to_ascii_uppercase()))

@@ -1,4 +1,5 @@
-//! Properties that hold for every input: no panic, spans inside the input, normalization is
+//! Properties that hold for every input: no panic, spans inside the input, a hint with every
+//! error, normalization is
 //! idempotent, a valid value's normalized form decodes to the same fields (to the serial's own,
 //! for a label string that normalizes to the serial inside it), every prefix of a valid value is
 //! incomplete or valid, and user rule files read back as they were written.
@@ -123,6 +124,8 @@ proptest! {
             prop_assert!(p.span().start <= p.span().end);
             prop_assert!(p.span().end <= char_len(&value), "{:?} for {:?}", p.span(), value);
             prop_assert!(!p.message().is_empty());
+            // Every error says what to do next.
+            prop_assert!(p.hint().is_some_and(|h| !h.is_empty()), "no hint for {:?}: {}", value, p.message());
         }
         for c in &report.candidates {
             prop_assert!((0.0..=1.0).contains(&c.confidence));
