@@ -623,7 +623,9 @@ impl Registry {
     /// parser's own problem stays ("16 digits is an imeisv, not an imei").
     fn wrong_kind(&self, value: &str, options: &Options, cleaned: &Cleaned, problem: Problem) -> Refusal {
         let Some(wanted) = options.kind else { return (problem, None) };
-        if problem.kind() == ProblemKind::Placeholder {
+        // A check digit that does not add up says the value is of the kind asked for, mistyped:
+        // a GTIN-8 with a typo is not the Dell code its digits also make.
+        if matches!(problem.kind(), ProblemKind::Placeholder | ProblemKind::CheckDigit) {
             return (problem, None);
         }
         let Some(other) = self.reading(value, cleaned, &Options { kind: None, ..options.clone() }) else {

@@ -300,6 +300,16 @@ fn a_valid_value_of_another_kind_says_what_it_is() {
         r.best("4901542032375181", &as_kind(Kind::Imei)).unwrap_err().message(),
         "16 digits is an imeisv, not an imei"
     );
+    // A check digit that does not add up is a typo in the kind asked for, not another kind its
+    // digits happen to make (a Dell express service code, an HP serial).
+    for (value, kind, message) in [
+        ("96385075", Kind::Gtin, "check digit should be 4, not 5"),
+        ("0306406153", Kind::Isbn, "check digit should be 2, not 3"),
+        ("99921-58-10-8", Kind::Isbn, "check digit should be 7, not 8"),
+    ] {
+        let p = r.best(value, &as_kind(kind)).unwrap_err();
+        assert_eq!((p.kind(), p.message()), (ProblemKind::CheckDigit, message), "{value}");
+    }
 }
 
 #[test]
