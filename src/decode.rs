@@ -1273,6 +1273,7 @@ fn with_a_hint(problem: Problem) -> Problem {
         ProblemKind::CheckDigit => "a character may be mistyped: compare the value with the label",
         ProblemKind::MixedSeparators => "use one separator throughout",
         ProblemKind::WrongKind => "check that the value is in the right field",
+        ProblemKind::Conflict => "check which of the two is right on the label",
         ProblemKind::NoMatch | ProblemKind::UnknownVendor => "compare the value with the label",
     };
     problem.with_hint(hint)

@@ -52,6 +52,9 @@ pub enum ProblemKind {
     UnknownVendor,
     /// A valid identifier of another kind than the one asked for (a MAC address as a serial).
     WrongKind,
+    /// Two parts of the value that must agree do not (a GS1 application identifier given twice
+    /// with different data).
+    Conflict,
 }
 
 impl ProblemKind {
@@ -70,6 +73,7 @@ impl ProblemKind {
             ProblemKind::MixedSeparators => "mixed-separators",
             ProblemKind::UnknownVendor => "unknown-vendor",
             ProblemKind::WrongKind => "wrong-kind",
+            ProblemKind::Conflict => "conflict",
         }
     }
 }

@@ -39,6 +39,7 @@ export type ProblemCode =
   | "mixed-separators"
   | "unknown-vendor"
   | "wrong-kind"
+  | "conflict"
   | "invalid-argument";
 
 /** What kind of identifier a value is. */

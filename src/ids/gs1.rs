@@ -273,9 +273,27 @@ pub fn parse(value: &str) -> Result<Decoded, Problem> {
         .with_hint("an element string is an application identifier and its data, such as 0109506000134352"));
     }
     let mut normalized = String::new();
+    // An AI met again must carry the same data (GS1 General Specifications' data relationship
+    // rules; the Solidsoft Reply GS1 AI parser's error 2202 words it: "AI {0} appears more than
+    // once with different values"): the AIs read so far, with their data.
+    let mut seen: Vec<(String, String)> = Vec::new();
     for element in &elements {
         let ai: String = input.chars[element.ai.0..element.ai.1].iter().collect();
         let data: String = input.chars[element.data.0..element.data.1].iter().collect();
+        match seen.iter().find(|(a, _)| *a == ai) {
+            Some((_, first)) if *first != data => {
+                // In the human-readable form, from the AI's '('.
+                let start = if human { element.ai.0.saturating_sub(1) } else { element.ai.0 };
+                return Err(Problem::new(
+                    ProblemKind::Conflict,
+                    input.span(start, element.data.1),
+                    format!("({ai}) appears twice with different data: {first}, then {data}"),
+                )
+                .with_hint(format!("a label carries one ({ai}): check which is right")));
+            }
+            Some(_) => {}
+            None => seen.push((ai.clone(), data.clone())),
+        }
         // In the human-readable form a '(' of the data is written "\(" (GS1 Barcode Syntax
         // Engine, gs1encoders.h): unescaped to read, escaped again to write.
         let data = if human { data.replace(ESCAPED_PAREN, "(") } else { data };
@@ -651,6 +669,19 @@ mod tests {
         assert!(p.hint().unwrap().contains("group separator"));
         err("  ", "empty value", (0, 2));
         err("0109506000134352\u{1d}7003", "unknown application identifier '70'", (17, 19));
+        // An AI twice must carry the same data both times.
+        let p = err(
+            "(01)04006381333931(21)ABC(21)XYZ",
+            "(21) appears twice with different data: ABC, then XYZ",
+            (25, 32),
+        );
+        assert_eq!(p.kind(), ProblemKind::Conflict);
+        err(
+            "0104006381333931\u{1d}21A\u{1d}21B",
+            "(21) appears twice with different data: A, then B",
+            (21, 24),
+        );
+        ok("(01)04006381333931(21)ABC(21)ABC", "(01)04006381333931(21)ABC(21)ABC");
     }
 
     #[test]
