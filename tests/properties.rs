@@ -129,6 +129,8 @@ proptest! {
         }
         for c in &report.candidates {
             prop_assert!((0.0..=1.0).contains(&c.confidence));
+            // Hundredths, as JSON shows them: no 0.35000000000000003.
+            prop_assert_eq!(c.confidence, (c.confidence * 100.0).round() / 100.0, "{:?}", value);
         }
     }
 
@@ -361,5 +363,20 @@ fn standard_identifier_prefixes_are_incomplete() {
     ] {
         assert_eq!(registry.check_partial(value, "").state, PartialState::Valid, "{value}");
         assert_eq!(registry.check_partial(prefix, "").state, PartialState::Incomplete, "{prefix}");
+    }
+}
+
+#[test]
+fn confidences_are_hundredths_for_standard_readings_with_deductions() {
+    use serialkit::Kind;
+    let registry = Registry::builtin();
+    // Readings whose parsers take tenths off their confidence (a MEID read from an IMEI's digits).
+    for (value, kind) in
+        [("490154203237518", Some(Kind::Meid)), ("A10000009296F2", None), ("001a2b3c4d5e", None)]
+    {
+        let report = registry.decode(value, &Options { kind, ..Options::default() });
+        for c in &report.candidates {
+            assert_eq!(c.confidence, (c.confidence * 100.0).round() / 100.0, "{value}: {}", c.confidence);
+        }
     }
 }

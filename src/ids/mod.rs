@@ -226,7 +226,8 @@ pub(crate) fn decoded(
         vendor: String::new(),
         format: format.to_string(),
         normalized,
-        confidence,
+        // To the hundredth, as vendor readings are: the parsers' deductions leave 0.35000000000000003.
+        confidence: (confidence * 100.0).round() / 100.0,
         reason,
         fields: fields.into_map(),
     }
