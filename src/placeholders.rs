@@ -87,7 +87,7 @@ pub(crate) fn reason_cleaned(chars: &[char]) -> Option<String> {
         return Some("only the digits 0 and 1".into());
     }
     if is_version(chars) {
-        return Some("a version number, not a serial".into());
+        return Some("a version number".into());
     }
     None
 }
@@ -121,8 +121,8 @@ mod tests {
     fn glpi_patterns() {
         assert_eq!(reason("0101").as_deref(), Some("only the digits 0 and 1"));
         assert_eq!(reason("101").as_deref(), None);
-        assert_eq!(reason("1.0").as_deref(), Some("a version number, not a serial"));
-        assert_eq!(reason("2.1.3").as_deref(), Some("a version number, not a serial"));
+        assert_eq!(reason("1.0").as_deref(), Some("a version number"));
+        assert_eq!(reason("2.1.3").as_deref(), Some("a version number"));
         assert_eq!(reason("1.23").as_deref(), None);
     }
 
