@@ -129,6 +129,7 @@ proptest! {
         }
         for c in &report.candidates {
             prop_assert!((0.0..=1.0).contains(&c.confidence));
+            prop_assert!(!c.reason.is_empty(), "{:?}: {} without a reason", value, c.format);
             // Hundredths, as JSON shows them: no 0.35000000000000003.
             prop_assert_eq!(c.confidence, (c.confidence * 100.0).round() / 100.0, "{:?}", value);
         }
@@ -377,6 +378,8 @@ fn confidences_are_hundredths_for_standard_readings_with_deductions() {
         let report = registry.decode(value, &Options { kind, ..Options::default() });
         for c in &report.candidates {
             assert_eq!(c.confidence, (c.confidence * 100.0).round() / 100.0, "{value}: {}", c.confidence);
+            // And every reading says why it was read so (a MEID's said nothing).
+            assert!(!c.reason.is_empty(), "{value}: {} without a reason", c.format);
         }
     }
 }

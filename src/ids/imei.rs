@@ -167,6 +167,14 @@ pub(crate) fn read_meid(cleaned: &Cleaned) -> Result<Decoded, Problem> {
         }
     };
     let body = &compact[..n - check_len];
+    // Why it reads as a MEID at all, as the IMEI's reading says its digit count.
+    reasons.push_with(|text| {
+        push_count(text, n);
+        text.push_str(if format == "meid-hex" { " hex digits" } else { " decimal digits" });
+    });
+    if check_len == 0 {
+        reasons.push(format_args!("no check digit to verify"));
+    }
     let mut fields = Fields::default();
     if check_len == 1 {
         let algorithm =
