@@ -578,21 +578,8 @@ impl Registry {
         none: NoReading,
         typing: bool,
     ) -> Refusal {
-        let (problem, other) = self.explain_problem(value, cleaned, options, none, typing);
-        (with_a_hint(problem), other)
-    }
-
-    /// [`Registry::explain`], before a problem without a hint of its own gets its kind's.
-    fn explain_problem(
-        &self,
-        value: &str,
-        cleaned: &Cleaned,
-        options: &Options,
-        none: NoReading,
-        typing: bool,
-    ) -> Refusal {
         let (vendor, standard_problem) = match none {
-            NoReading::Refused(problem) => return (problem, None),
+            NoReading::Refused(problem) => return (with_a_hint(problem), None),
             NoReading::Unfit { vendor, standard_problem } => (vendor, standard_problem),
         };
         let standard_kind = options.kind.is_some_and(Kind::is_standard);
@@ -615,7 +602,9 @@ impl Registry {
                 }
             }
         };
-        self.wrong_kind(value, options, cleaned, problem)
+        // Every problem leaves here with a hint: its own, the wrong kind's, or its kind's.
+        let (problem, other) = self.wrong_kind(value, options, cleaned, problem);
+        (with_a_hint(problem), other)
     }
 
     /// For a value refused because a kind was asked for: when it is valid as another kind, the
@@ -1254,7 +1243,6 @@ impl Registry {
     }
 }
 
-/// Whether a format's `view` of a value starts with a scanner `prefix` (matched in upper case).
 /// `problem`, with a hint for its kind when it has none of its own: every error says what to
 /// do next, if only where to look.
 fn with_a_hint(problem: Problem) -> Problem {
@@ -1279,6 +1267,7 @@ fn with_a_hint(problem: Problem) -> Problem {
     problem.with_hint(hint)
 }
 
+/// Whether a format's `view` of a value starts with a scanner `prefix` (matched in upper case).
 fn starts_with(view: &[char], prefix: &str) -> bool {
     let mut view = view.iter();
     prefix.chars().all(|c| view.next() == Some(&c.to_ascii_uppercase()))

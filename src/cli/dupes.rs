@@ -9,7 +9,7 @@ use super::check::Failure;
 use super::columns::{Checked, Selection, choose_columns, open_input};
 use super::progress::Progress;
 use super::read::{Input, Located, ReadOptions, Row};
-use super::write::{Format, Named, neutralize};
+use super::write::{Format, Named, neutralize, output_name};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::dupes::{Alphabet, Finder, KeyReader, Keys, NearKinds, Reason};
 use crate::{Kind, Options, Registry};
@@ -477,8 +477,7 @@ fn dupes(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         _ if stdout_rows => Box::new(io::sink()),
         _ => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let name = args.output.as_ref().filter(|p| p.as_os_str() != "-").map(|p| p.display().to_string());
-    let mut out = Named { inner, name: name.unwrap_or_else(|| "<stdout>".into()) };
+    let mut out = Named { inner, name: output_name(args.output.as_deref()) };
     let file_name = |f: usize| sources[f].located.name.clone();
     let mut csv_out = (!json).then(|| csv::Writer::from_writer(Vec::with_capacity(1 << 16)));
     if let Some(w) = &mut csv_out {

@@ -332,7 +332,7 @@ impl Input {
             pending: None,
         };
         // A workbook's other sheets may hold rows: the message names the one read.
-        let empty = match (&input.rows, options.sheet.as_deref()) {
+        let empty = |input: &Input| match (&input.rows, options.sheet.as_deref()) {
             (Rows::Csv(_), _) => "the file is empty".to_string(),
             (Rows::Sheet(..), Some(sheet)) => format!("the sheet '{sheet}' is empty"),
             (Rows::Sheet(..), None) => "the first sheet is empty (choose another with --sheet)".to_string(),
@@ -340,14 +340,14 @@ impl Input {
         if input.has_header {
             match input.next_row()? {
                 Some(row) => input.header = row.cells,
-                None => return Err(format!("{}: {empty}: no header row and no data", input.name)),
+                None => return Err(format!("{}: {}: no header row and no data", input.name, empty(&input))),
             }
             input.width = input.header.len();
             input.warn_repeated_names();
         } else {
             input.pending = input.next_row()?;
             if input.pending.is_none() {
-                return Err(format!("{}: {empty}: no rows", input.name));
+                return Err(format!("{}: {}: no rows", input.name, empty(&input)));
             }
         }
         Ok(input)
@@ -736,6 +736,11 @@ const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
 /// of; else a comma. A header like `Serial;Notes (a, b)` holds more commas than semicolons,
 /// but only the semicolons come back on every line.
 fn sniff(head: &[u8], whole: bool) -> u8 {
+    let count = |counts: &mut [usize; 4], b: u8| {
+        if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+            counts[i] += 1;
+        }
+    };
     let mut lines: Vec<[usize; 4]> = Vec::new();
     let (mut counts, mut quoted, mut any) = ([0; 4], false, false);
     for &b in head {
@@ -753,9 +758,7 @@ fn sniff(head: &[u8], whole: bool) -> u8 {
             }
             _ if !quoted => {
                 any = true;
-                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
-                    counts[i] += 1;
-                }
+                count(&mut counts, b);
             }
             _ => {}
         }
@@ -769,11 +772,7 @@ fn sniff(head: &[u8], whole: bool) -> u8 {
     if lines.is_empty() {
         let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let mut counts = [0; 4];
-        for &b in first_line {
-            if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
-                counts[i] += 1;
-            }
-        }
+        first_line.iter().for_each(|&b| count(&mut counts, b));
         lines.push(counts);
     }
     let first = &lines[0];
@@ -994,20 +993,17 @@ fn excel_date_text(d: &calamine::ExcelDateTime) -> String {
         return format!("{sign}{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
     let (year, month, day, hour, minute, second, milli) = d.to_ymd_hms_milli();
-    // Under a day is a time of day alone (a cell formatted h:mm), not a day in 1899 or 1904.
-    let time_only = (0.0..1.0).contains(&d.as_f64());
-    let mut text = match time_only {
-        true => String::new(),
-        false => format!("{year:04}-{month:02}-{day:02}"),
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    let time = match milli {
+        0 => format!("{hour:02}:{minute:02}:{second:02}"),
+        _ => format!("{hour:02}:{minute:02}:{second:02}.{milli:03}"),
     };
-    if time_only || (hour, minute, second, milli) != (0, 0, 0, 0) {
-        let space = if time_only { "" } else { " " };
-        text.push_str(&format!("{space}{hour:02}:{minute:02}:{second:02}"));
-        if milli > 0 {
-            text.push_str(&format!(".{milli:03}"));
-        }
+    // Under a day is a time of day alone (a cell formatted h:mm), not a day in 1899 or 1904.
+    match ((0.0..1.0).contains(&d.as_f64()), (hour, minute, second, milli) == (0, 0, 0, 0)) {
+        (true, _) => time,
+        (false, true) => date,
+        (false, false) => format!("{date} {time}"),
     }
-    text
 }
 
 #[cfg(test)]

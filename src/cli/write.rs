@@ -81,6 +81,11 @@ fn file_identity(path: &Path) -> io::Result<(u64, u64, PathBuf)> {
     }
 }
 
+/// How messages name an output: its path, or `<stdout>` for none or `-`.
+pub fn output_name(path: Option<&Path>) -> String {
+    path.filter(|p| *p != Path::new("-")).map_or_else(|| "<stdout>".to_string(), |p| p.display().to_string())
+}
+
 /// A writer whose errors name the output they came from.
 pub struct Named<W> {
     pub inner: W,
@@ -153,8 +158,8 @@ impl Output {
     /// Opens `path` (stdout for `None` or `-`); `discard` writes nothing (summary-only runs).
     pub fn create(path: Option<&Path>, format: Format, discard: bool) -> Result<Output, String> {
         let layout = Layout { format: (!discard).then_some(format), keys: Vec::new(), booleans: Vec::new() };
+        let name = output_name(path);
         let path = path.filter(|p| *p != Path::new("-"));
-        let name = path.map_or_else(|| "<stdout>".to_string(), |p| p.display().to_string());
         if discard {
             return Ok(Output { sink: Sink::Nothing, layout, name });
         }

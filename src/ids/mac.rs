@@ -206,7 +206,7 @@ fn octets(
         return Err(Problem::new(
             ProblemKind::WrongKind,
             text.span(0, text.len()),
-            "an ipv4 address, not a mac address".to_string(),
+            "an ipv4 address, not a mac address",
         )
         .with_hint(
             "a mac address is 12 hex digits: 00:1A:2B:3C:4D:5E (ask for the interface's, not its IP)",
