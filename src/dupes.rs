@@ -137,7 +137,10 @@ fn identity_key_into(value: &str, key: &mut String) -> bool {
     if value.is_ascii() {
         // The common case, without the general clean-up's allocations: for ASCII it keeps the
         // same letters and digits.
-        key.extend(value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase() as char));
+        // Bytes, not chars: pushing a char at a time showed in profiles of every MAC address.
+        let mut bytes = std::mem::take(key).into_bytes();
+        bytes.extend(value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()));
+        *key = String::from_utf8(bytes).unwrap_or_default();
         return false;
     }
     key.extend(normalize(value).chars().filter(|c| c.is_alphanumeric()));
