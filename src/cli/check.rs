@@ -460,7 +460,7 @@ struct Chunk<'a> {
     /// Their counts.
     tally: Tally,
     /// In one pass, the key of each checked cell (see [`key_cells`]).
-    keys: Vec<(u64, Option<Prefixed<'a>>)>,
+    keys: CellKeys<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -536,7 +536,7 @@ impl<'a> Checker<'a> {
         // Keyed before `--fix` rewrites the cells, as the first pass would have.
         let keys = match self.keys_of {
             Some(keys_of) => key_cells(rows, self.columns, self.reading, keys_of),
-            None => Vec::new(),
+            None => CellKeys::default(),
         };
         let mut chunk = Chunk { rendered: Rendered::default(), tally: Tally::default(), keys };
         let mut vendors = VendorOptions::default();
@@ -856,13 +856,10 @@ impl<'a> Keys<'a> {
     }
 
     /// Adds the keys of the next cells, from [`key_cells`].
-    fn push(&mut self, cells: impl IntoIterator<Item = (u64, Option<Prefixed<'a>>)>) {
-        for (key, prefix) in cells {
-            if let Some(cell) = prefix {
-                self.prefixed.push(Prefixed { cell: self.keys.len(), ..cell });
-            }
-            self.keys.push(key);
-        }
+    fn push(&mut self, cells: CellKeys<'a>) {
+        let first = self.keys.len();
+        self.prefixed.extend(cells.prefixed.into_iter().map(|p| Prefixed { cell: first + p.cell, ..p }));
+        self.keys.extend(cells.keys);
     }
 }
 
@@ -887,9 +884,9 @@ fn read_keys<'a>(
                 break;
             }
             found.note_rows(&batch, columns.len(), &located.name)?;
-            let keys =
-                batch.par_chunks(CHUNK).flat_map_iter(|rows| key_cells(rows, columns, reading, keys_of));
-            found.push(keys.collect::<Vec<_>>());
+            let keys: Vec<CellKeys> =
+                batch.par_chunks(CHUNK).map(|rows| key_cells(rows, columns, reading, keys_of)).collect();
+            keys.into_iter().for_each(|cells| found.push(cells));
             progress.set((found.keys.len() / columns.len()) as u64);
             // The reader may have finished: then the rows are not needed.
             let _ = ahead.recycle.send(batch);
@@ -899,29 +896,39 @@ fn read_keys<'a>(
     Ok(found)
 }
 
-/// The identity-key hash of each checked cell of `rows` (row by row, column by column); a cell
-/// whose key starts with a scanner prefix also comes with it.
+/// The keys of a run of cells, from [`key_cells`].
+#[derive(Default)]
+struct CellKeys<'a> {
+    /// The identity-key hash of each cell.
+    keys: Vec<u64>,
+    /// The few cells whose key starts with a scanner prefix, by their place in `keys`: kept
+    /// apart, as a prefix slot beside every key made the keys seven times the bytes to move.
+    prefixed: Vec<Prefixed<'a>>,
+}
+
+/// The identity-key hash of each checked cell of `rows` (row by row, column by column), and
+/// the cells whose key starts with a scanner prefix.
 fn key_cells<'a>(
     rows: &[Row],
     columns: &[Checked],
     reading: &Reading<'a>,
     keys_of: &KeyReader,
-) -> Vec<(u64, Option<Prefixed<'a>>)> {
+) -> CellKeys<'a> {
     // One key buffer for the chunk: the key is hashed, and kept only with a prefix.
     let mut key = String::new();
-    let cells = rows.iter().flat_map(|row| columns.iter().map(move |column| (row, column)));
-    cells
-        .map(|(row, column)| {
+    let mut out = CellKeys { keys: Vec::with_capacity(rows.len() * columns.len()), prefixed: Vec::new() };
+    for row in rows {
+        for column in columns {
             let options = || reading.options(reading.vendor(row), column);
             keys_of.plain_key_into(row.text(column.index), options, &mut key);
-            let prefixed = keys_of.stripped(&key).is_some().then(|| Prefixed {
-                cell: 0,
-                key: key.clone(),
-                vendor: reading.vendor(row),
-            });
-            (identity_hash(&key), prefixed)
-        })
-        .collect()
+            if keys_of.stripped(&key).is_some() {
+                let cell = out.keys.len();
+                out.prefixed.push(Prefixed { cell, key: key.clone(), vendor: reading.vendor(row) });
+            }
+            out.keys.push(identity_hash(&key));
+        }
+    }
+    out
 }
 
 /// The non-empty cells of `keys` (`columns` a row), each as the top half of its key in its
