@@ -855,6 +855,14 @@ impl<'a> Keys<'a> {
         Ok(())
     }
 
+    /// Adds the keys of the cells of the rows after this one's, read apart.
+    fn append(&mut self, after: Keys<'a>) {
+        let first = self.keys.len();
+        self.prefixed.extend(after.prefixed.into_iter().map(|p| Prefixed { cell: first + p.cell, ..p }));
+        self.keys.extend(after.keys);
+        self.width = self.width.max(after.width);
+    }
+
     /// Adds the keys of the next cells, from [`key_cells`].
     fn push(&mut self, cells: CellKeys<'a>) {
         let first = self.keys.len();
@@ -863,8 +871,8 @@ impl<'a> Keys<'a> {
     }
 }
 
-/// Reads the file's checked cells (and the vendor column) for their keys; the next batch is
-/// read while this one is keyed.
+/// Reads the file's checked cells (and the vendor column) for their keys: a large CSV file in
+/// two halves at once, else the next batch is read while this one is keyed.
 fn read_keys<'a>(
     located: &Located,
     options: &ReadOptions,
@@ -873,6 +881,10 @@ fn read_keys<'a>(
     keys_of: &KeyReader,
     progress: &Progress,
 ) -> Result<Keys<'a>, Failure> {
+    let halves = read_keys_in_halves(located, options, columns, reading, keys_of, progress, SPLIT_BYTES);
+    if let Some(keys) = halves {
+        return Ok(keys);
+    }
     let mut input = Input::open(located, options)?;
     input.only_columns(&reading.read_columns(columns));
     let mut found = Keys::default();
@@ -894,6 +906,60 @@ fn read_keys<'a>(
         Ok(())
     })?;
     Ok(found)
+}
+
+/// CSV files from this size on are read for their keys in two halves at once.
+const SPLIT_BYTES: u64 = 4 << 20;
+
+/// [`read_keys`] for a CSV file of at least `min` bytes, read and keyed in two halves at once,
+/// each on a core: one reader, splitting records into cells, kept both cores only two-thirds
+/// busy. `None` when the file is not one to split, or when the halves do not meet where a
+/// record starts (the line break picked is inside a quoted field), or on any error: then
+/// reading it from the start says what the error is, at the right row.
+fn read_keys_in_halves<'a>(
+    located: &Located,
+    options: &ReadOptions,
+    columns: &[Checked],
+    reading: &Reading<'a>,
+    keys_of: &KeyReader,
+    progress: &Progress,
+    min: u64,
+) -> Option<Keys<'a>> {
+    if rayon::current_num_threads() < 2 {
+        return None;
+    }
+    let start = super::read::back_half_start(located, min)?;
+    let mut front = Input::open_until(located, options, Some(start)).ok()?;
+    let mut back = Input::open_back(located, front.delimiter()?, start).ok()?;
+    let read = reading.read_columns(columns);
+    front.only_columns(&read);
+    back.only_columns(&read);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let keys_of_rows = |input: &mut Input| -> Result<Keys<'a>, Failure> {
+        let (mut found, mut batch) = (Keys::default(), Vec::new());
+        loop {
+            input.next_batch_into(&mut batch, BATCH)?;
+            if batch.is_empty() {
+                return Ok(found);
+            }
+            found.note_rows(&batch, columns.len(), &located.name)?;
+            found.push(key_cells(&batch, columns, reading, keys_of));
+            let rows = batch.len() as u64;
+            progress.set(done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows);
+        }
+    };
+    let (front_keys, back_keys) = std::thread::scope(|scope| {
+        let back_keys = scope.spawn(|| keys_of_rows(&mut back));
+        (keys_of_rows(&mut front), back_keys.join())
+    });
+    let (mut keys, back_keys) = (front_keys.ok()?, back_keys.ok()?.ok()?);
+    // The front must end at the line break, outside quotes, after a row of its own (the back's
+    // rows are numbered after it).
+    if front.ended_in_quotes() || front.position() != Some(start) || keys.keys.is_empty() {
+        return None;
+    }
+    keys.append(back_keys);
+    (keys.keys.len() <= MAX_CELLS).then_some(keys)
 }
 
 /// The keys of a run of cells, from [`key_cells`].
@@ -1070,6 +1136,85 @@ mod tests {
         for_each_group(&sorted_cells(keys, columns), keys, columns, |cells| found.push(cells.to_vec()));
         found.sort();
         found
+    }
+
+    /// What a file's keys came to, comparable.
+    fn summary(keys: &Keys) -> String {
+        let prefixed: Vec<_> = keys.prefixed.iter().map(|p| (p.cell, &p.key, p.vendor)).collect();
+        format!("{:?} {prefixed:?} {} {}", keys.keys, keys.first_row, keys.width)
+    }
+
+    #[test]
+    fn keys_read_in_halves_are_the_keys_read_from_the_start() {
+        let registry = Registry::builtin();
+        let keys_of = KeyReader::new(registry);
+        let reading = Reading { registry, vendor_column: Some(3), vendor: None, strict: false };
+        let column = |index, kind| Checked { index, name: String::new(), kind };
+        let columns = [column(0, Some(Kind::Serial)), column(1, Some(Kind::Mac)), column(2, None)];
+        let progress = Progress::new(true);
+        // Pieces that make records hard to tell apart: quoted line breaks and delimiters,
+        // blank lines, CR line breaks, a byte-order mark, scanner prefixes, short MAC groups.
+        let pieces = [
+            "C02TJ0Q7GVC8",
+            "SC02TJ0Q7GVC8",
+            "d0:5:9:4:a2:a0",
+            "D0:05:09:04:A2:A0",
+            "\"a\nb\"",
+            "\"x,y\"",
+            "\"\"\"\"",
+            "\"",
+            ",",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "\r",
+            "\u{feff}",
+            "Dell",
+            "Apple Inc.",
+            " ",
+            "q",
+        ];
+        let path = std::env::temp_dir().join(format!("serialkit-halves-{}.csv", std::process::id()));
+        let mut random = crate::xorshift(23);
+        let (mut met, mut missed) = (0, 0);
+        for round in 0..400 {
+            let mut text = String::from("Serial,MAC,Other,Maker\n");
+            for _ in 0..(1 + random() % 40) {
+                let fields = 1 + random() % 5;
+                for f in 0..fields {
+                    if f > 0 {
+                        text.push(',');
+                    }
+                    // Mostly plain fields, so that most line breaks near the middle end records.
+                    for _ in 0..(random() % 3) {
+                        let plain = random() % 4 > 0;
+                        text.push_str(if plain {
+                            pieces[random() as usize % 4]
+                        } else {
+                            pieces[random() as usize % pieces.len()]
+                        });
+                    }
+                }
+                text.push_str(if round % 3 == 0 { "\r\n" } else { "\n" });
+            }
+            std::fs::write(&path, &text).unwrap();
+            let located = crate::cli::read::locate(&path).unwrap();
+            let options = ReadOptions::default();
+            let Ok(whole) = read_keys(&located, &options, &columns, &reading, &keys_of, &progress) else {
+                continue;
+            };
+            match read_keys_in_halves(&located, &options, &columns, &reading, &keys_of, &progress, 0) {
+                Some(halves) => {
+                    assert_eq!(summary(&halves), summary(&whole), "round {round}: {text:?}");
+                    met += 1;
+                }
+                None => missed += 1,
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
+        // Both ways are taken: halves that meet, and halves that do not (then the file is read
+        // from the start).
+        assert!(met > 100 && missed > 10, "{met} met, {missed} missed");
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub struct Input {
     open_quote: Option<(u64, usize)>,
     /// The end was reached (and what it shows reported).
     ended: bool,
+    /// The last row ended inside quotes when the end was reached.
+    ended_in_quotes: bool,
     /// Rows read so far, the header included.
     rows_read: u64,
     /// The first row of a file without a header, read early to tell an empty file.
@@ -290,6 +292,13 @@ fn new_spool_file(dir: &Path, what: &str) -> io::Result<(PathBuf, File)> {
 impl Input {
     /// Opens the file, reads the header (unless `no_header`) and sniffs the format.
     pub fn open(located: &Located, options: &ReadOptions) -> Result<Input, String> {
+        Input::open_until(located, options, None)
+    }
+
+    /// [`Input::open`], a CSV file read only up to byte `end` when one is given (a sheet is read
+    /// whole): the front part of a file whose back part another reader takes
+    /// ([`Input::open_back`]).
+    pub fn open_until(located: &Located, options: &ReadOptions, end: Option<u64>) -> Result<Input, String> {
         let name = located.name.clone();
         let fail = |e: &dyn std::fmt::Display| format!("{name}: {e}");
         let mut file = File::open(&located.path).map_err(|e| fail(&e))?;
@@ -312,7 +321,11 @@ impl Input {
                 // The name the user gave: a converted copy's path has no extension.
                 None => sniff_delimiter(&mut file, Path::new(&located.name)).map_err(|e| fail(&e))?,
             };
-            let records = Records::new(Box::new(file), delimiter);
+            let source: Box<dyn Read + Send> = match end {
+                Some(end) => Box::new(file.take(end)),
+                None => Box::new(file),
+            };
+            let records = Records::new(source, delimiter);
             Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false }))
         };
         let mut input = Input {
@@ -328,6 +341,7 @@ impl Input {
             reading: CellReading::default(),
             open_quote: None,
             ended: false,
+            ended_in_quotes: false,
             rows_read: 0,
             pending: None,
         };
@@ -351,6 +365,50 @@ impl Input {
             }
         }
         Ok(input)
+    }
+
+    /// The rows of a CSV file from byte `start`, the start of a line, to its end, read with
+    /// `delimiter` as rows after the first are: no header, blank lines are rows. Rows are
+    /// numbered from 0, as the rows before `start` are not counted. Whether `start` is where a
+    /// record starts is for the caller to make sure of (see [`back_half_start`]).
+    pub fn open_back(located: &Located, delimiter: u8, start: u64) -> Result<Input, String> {
+        let fail = |e: io::Error| format!("{}: {e}", located.name);
+        let mut file = File::open(&located.path).map_err(fail)?;
+        file.seek(io::SeekFrom::Start(start)).map_err(fail)?;
+        let records = Records::new(Box::new(file), delimiter);
+        Ok(Input {
+            name: located.name.clone(),
+            header: Vec::new(),
+            has_header: false,
+            rows: Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false })),
+            first_number: 0,
+            next_number: 0,
+            warnings: Vec::new(),
+            structural: 0,
+            width: 0,
+            reading: CellReading::default(),
+            open_quote: None,
+            ended: false,
+            ended_in_quotes: false,
+            // Not the file's first row: blank lines before it are rows, and a byte-order
+            // mark is a character like any other.
+            rows_read: 1,
+            pending: None,
+        })
+    }
+
+    /// A CSV file's delimiter; `None` for a sheet.
+    pub fn delimiter(&self) -> Option<u8> {
+        match &self.rows {
+            Rows::Csv(csv) => Some(csv.records.delimiter()),
+            Rows::Sheet(..) => None,
+        }
+    }
+
+    /// Whether the rows ended with one inside quotes: the file (or the part read) ended before
+    /// a quote opened in its last row closed.
+    pub fn ended_in_quotes(&self) -> bool {
+        self.ended_in_quotes
     }
 
     /// A header name used twice makes `--column NAME` and the appended columns ambiguous.
@@ -534,6 +592,7 @@ impl Input {
             return;
         }
         if let Some((row, column)) = self.open_quote.take() {
+            self.ended_in_quotes = true;
             self.structural += 1;
             self.warnings.push(Warning {
                 row,
@@ -715,6 +774,32 @@ impl CsvRows {
         self.held = true;
         Ok(Record::Blank)
     }
+}
+
+/// Where a second reader may start on a CSV file of at least `min` bytes: just after a line
+/// break near the middle that ends a line with something on it and is followed by one
+/// (a blank line there would be a row to one reader and nothing to the other, as blank lines
+/// at the end of what is read are not rows), not by a byte-order mark (which starts only the
+/// file). Whether that line break ends a record, or is inside a quoted field, only reading up
+/// to it tells: the front reader must end there outside quotes ([`Input::ended_in_quotes`]).
+pub fn back_half_start(located: &Located, min: u64) -> Option<u64> {
+    let mut file = File::open(&located.path).ok()?;
+    let size = file.metadata().ok()?.len();
+    if size < min.max(2) {
+        return None;
+    }
+    let middle = size / 2;
+    file.seek(io::SeekFrom::Start(middle)).ok()?;
+    let mut near = Vec::new();
+    file.take(1 << 16).read_to_end(&mut near).ok()?;
+    let line_break = |b: u8| b == b'\n' || b == b'\r';
+    (1..near.len().saturating_sub(1)).find_map(|i| {
+        let ends_line = near[i] == b'\n' && !line_break(near[i + 1]);
+        let before = if near[i - 1] == b'\r' { i.checked_sub(2)? } else { i - 1 };
+        let after = &near[i + 1..];
+        let starts_with_bom = after.starts_with(b"\xEF\xBB\xBF");
+        (ends_line && !line_break(near[before]) && !starts_with_bom).then_some(middle + i as u64 + 1)
+    })
 }
 
 fn sniff_delimiter(file: &mut File, path: &Path) -> io::Result<u8> {

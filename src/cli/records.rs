@@ -108,6 +108,11 @@ impl Records {
         }
     }
 
+    /// The field delimiter.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
     /// How many bytes of the source have been consumed.
     pub fn position(&self) -> u64 {
         self.base + self.at as u64
