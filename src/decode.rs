@@ -261,7 +261,10 @@ pub(crate) const MODEL_FIELDS: [&str; 2] = ["model_id", "model"];
 impl Detail {
     /// Whether a reading built this way has the field `name`.
     pub(crate) fn keeps(self, name: &str) -> bool {
-        self == Detail::Full || DATE_FIELDS.contains(&name) || MODEL_FIELDS.contains(&name)
+        // Every date and model field starts with one of these letters: most names are told
+        // apart by their first (this is asked for every field of every reading in bulk).
+        let may_be_kept = || matches!(name.as_bytes().first(), Some(b'd' | b'y' | b'm'));
+        self == Detail::Full || may_be_kept() && (DATE_FIELDS.contains(&name) || MODEL_FIELDS.contains(&name))
     }
 }
 
@@ -1325,6 +1328,17 @@ pub fn check_partial(value: &str, vendor: &str) -> Partial {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brief_reading_keeps_the_date_and_model_fields_only() {
+        for name in DATE_FIELDS.iter().chain(&MODEL_FIELDS) {
+            assert!(Detail::Brief.keeps(name), "{name}");
+        }
+        for name in ["tac", "oui", "model_code", "manufacturer", "days", "", "m", "d"] {
+            assert!(!Detail::Brief.keeps(name), "{name}");
+            assert!(Detail::Full.keeps(name));
+        }
+    }
 
     #[test]
     fn numbers_are_written_as_the_formatter_writes_them() {
