@@ -249,7 +249,15 @@ fn check(registry: &Registry, args: &Args) -> Result<i32, Failure> {
         input.only_columns_warned(&reading.read_columns(&columns));
     } else {
         progress.pass("looking for duplicates");
-        let read = read_keys(&located, &read_options, &columns, &reading, &keys_of, &progress)?;
+        let pass = KeyPass {
+            located: &located,
+            options: &read_options,
+            columns: &columns,
+            reading: &reading,
+            keys_of: &keys_of,
+            progress: &progress,
+        };
+        let read = pass.read()?;
         groups = duplicate_groups(read, &columns, &reading, &keys_of);
     }
     let destinations = destinations(&input);
@@ -821,7 +829,7 @@ fn duplicate_groups(read: Keys, columns: &[Checked], reading: &Reading, keys_of:
     Groups { ids, groups, rows, width: read.width }
 }
 
-/// The keys of a file's checked cells, from [`read_keys`] or a single pass.
+/// The keys of a file's checked cells, from a [`KeyPass`] or a single pass.
 #[derive(Default)]
 struct Keys<'a> {
     /// The identity-key hash of every checked cell, row by row, column by column.
@@ -871,95 +879,93 @@ impl<'a> Keys<'a> {
     }
 }
 
-/// Reads the file's checked cells (and the vendor column) for their keys: a large CSV file in
-/// two halves at once, else the next batch is read while this one is keyed.
-fn read_keys<'a>(
-    located: &Located,
-    options: &ReadOptions,
-    columns: &[Checked],
-    reading: &Reading<'a>,
-    keys_of: &KeyReader,
-    progress: &Progress,
-) -> Result<Keys<'a>, Failure> {
-    let halves = read_keys_in_halves(located, options, columns, reading, keys_of, progress, SPLIT_BYTES);
-    if let Some(keys) = halves {
-        return Ok(keys);
-    }
-    let mut input = Input::open(located, options)?;
-    input.only_columns(&reading.read_columns(columns));
-    let mut found = Keys::default();
-    std::thread::scope(|scope| -> Result<(), Failure> {
-        let ahead = ReadAhead::start(scope, input, BATCH);
-        for batch in ahead.batches.iter() {
-            let batch = batch?;
-            if batch.is_empty() {
-                break;
-            }
-            found.note_rows(&batch, columns.len(), &located.name)?;
-            let keys: Vec<CellKeys> =
-                batch.par_chunks(CHUNK).map(|rows| key_cells(rows, columns, reading, keys_of)).collect();
-            keys.into_iter().for_each(|cells| found.push(cells));
-            progress.set((found.keys.len() / columns.len()) as u64);
-            // The reader may have finished: then the rows are not needed.
-            let _ = ahead.recycle.send(batch);
-        }
-        Ok(())
-    })?;
-    Ok(found)
+/// A pass that reads the file's checked cells (and the vendor column) for their keys.
+struct KeyPass<'p, 'a> {
+    located: &'p Located,
+    options: &'p ReadOptions,
+    columns: &'p [Checked],
+    reading: &'p Reading<'a>,
+    keys_of: &'p KeyReader<'a>,
+    progress: &'p Progress,
 }
 
 /// CSV files from this size on are read for their keys in two halves at once.
 const SPLIT_BYTES: u64 = 4 << 20;
 
-/// [`read_keys`] for a CSV file of at least `min` bytes, read and keyed in two halves at once,
-/// each on a core: one reader, splitting records into cells, kept both cores only two-thirds
-/// busy. `None` when the file is not one to split, or when the halves do not meet where a
-/// record starts (the line break picked is inside a quoted field), or on any error: then
-/// reading it from the start says what the error is, at the right row.
-fn read_keys_in_halves<'a>(
-    located: &Located,
-    options: &ReadOptions,
-    columns: &[Checked],
-    reading: &Reading<'a>,
-    keys_of: &KeyReader,
-    progress: &Progress,
-    min: u64,
-) -> Option<Keys<'a>> {
-    if rayon::current_num_threads() < 2 {
-        return None;
-    }
-    let start = super::read::back_half_start(located, min)?;
-    let mut front = Input::open_until(located, options, Some(start)).ok()?;
-    let mut back = Input::open_back(located, front.delimiter()?, start).ok()?;
-    let read = reading.read_columns(columns);
-    front.only_columns(&read);
-    back.only_columns(&read);
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let keys_of_rows = |input: &mut Input| -> Result<Keys<'a>, Failure> {
-        let (mut found, mut batch) = (Keys::default(), Vec::new());
-        loop {
-            input.next_batch_into(&mut batch, BATCH)?;
-            if batch.is_empty() {
-                return Ok(found);
-            }
-            found.note_rows(&batch, columns.len(), &located.name)?;
-            found.push(key_cells(&batch, columns, reading, keys_of));
-            let rows = batch.len() as u64;
-            progress.set(done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows);
+impl<'a> KeyPass<'_, 'a> {
+    /// The keys: of a large CSV file read in two halves at once, else of the file read from the
+    /// start, the next batch read while this one is keyed.
+    fn read(&self) -> Result<Keys<'a>, Failure> {
+        if let Some(keys) = self.read_in_halves(SPLIT_BYTES) {
+            return Ok(keys);
         }
-    };
-    let (front_keys, back_keys) = std::thread::scope(|scope| {
-        let back_keys = scope.spawn(|| keys_of_rows(&mut back));
-        (keys_of_rows(&mut front), back_keys.join())
-    });
-    let (mut keys, back_keys) = (front_keys.ok()?, back_keys.ok()?.ok()?);
-    // The front must end at the line break, outside quotes, after a row of its own (the back's
-    // rows are numbered after it).
-    if front.ended_in_quotes() || front.position() != Some(start) || keys.keys.is_empty() {
-        return None;
+        let Self { located, columns, reading, keys_of, .. } = *self;
+        let mut input = Input::open(located, self.options)?;
+        input.only_columns(&reading.read_columns(columns));
+        let mut found = Keys::default();
+        std::thread::scope(|scope| -> Result<(), Failure> {
+            let ahead = ReadAhead::start(scope, input, BATCH);
+            for batch in ahead.batches.iter() {
+                let batch = batch?;
+                if batch.is_empty() {
+                    break;
+                }
+                found.note_rows(&batch, columns.len(), &located.name)?;
+                let keys: Vec<CellKeys> =
+                    batch.par_chunks(CHUNK).map(|rows| key_cells(rows, columns, reading, keys_of)).collect();
+                keys.into_iter().for_each(|cells| found.push(cells));
+                self.progress.set((found.keys.len() / columns.len()) as u64);
+                // The reader may have finished: then the rows are not needed.
+                let _ = ahead.recycle.send(batch);
+            }
+            Ok(())
+        })?;
+        Ok(found)
     }
-    keys.append(back_keys);
-    (keys.keys.len() <= MAX_CELLS).then_some(keys)
+
+    /// The keys of a CSV file of at least `min` bytes, read and keyed in two halves at once,
+    /// each on a core: one reader, splitting records into cells, kept both cores only
+    /// two-thirds busy. `None` when the file is not one to split, or when the halves do not
+    /// meet where a record starts (the line break picked is inside a quoted field), or on any
+    /// error: then reading it from the start says what the error is, at the right row.
+    fn read_in_halves(&self, min: u64) -> Option<Keys<'a>> {
+        if rayon::current_num_threads() < 2 {
+            return None;
+        }
+        let Self { located, columns, reading, keys_of, progress, .. } = *self;
+        let start = super::read::back_half_start(located, min)?;
+        let mut front = Input::open_until(located, self.options, Some(start)).ok()?;
+        let mut back = Input::open_back(located, front.delimiter()?, start).ok()?;
+        let read = reading.read_columns(columns);
+        front.only_columns(&read);
+        back.only_columns(&read);
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let keys_of_rows = |input: &mut Input| -> Result<Keys<'a>, Failure> {
+            let (mut found, mut batch) = (Keys::default(), Vec::new());
+            loop {
+                input.next_batch_into(&mut batch, BATCH)?;
+                if batch.is_empty() {
+                    return Ok(found);
+                }
+                found.note_rows(&batch, columns.len(), &located.name)?;
+                found.push(key_cells(&batch, columns, reading, keys_of));
+                let rows = batch.len() as u64;
+                progress.set(done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows);
+            }
+        };
+        let (front_keys, back_keys) = std::thread::scope(|scope| {
+            let back_keys = scope.spawn(|| keys_of_rows(&mut back));
+            (keys_of_rows(&mut front), back_keys.join())
+        });
+        let (mut keys, back_keys) = (front_keys.ok()?, back_keys.ok()?.ok()?);
+        // The front must end at the line break, outside quotes, after a row of its own (the
+        // back's rows are numbered after it).
+        if front.ended_in_quotes() || front.position() != Some(start) || keys.keys.is_empty() {
+            return None;
+        }
+        keys.append(back_keys);
+        (keys.keys.len() <= MAX_CELLS).then_some(keys)
+    }
 }
 
 /// The keys of a run of cells, from [`key_cells`].
@@ -1206,10 +1212,18 @@ mod tests {
             std::fs::write(&path, &text).unwrap();
             let located = crate::cli::read::locate(&path).unwrap();
             let options = ReadOptions::default();
-            let Ok(whole) = read_keys(&located, &options, &columns, &reading, &keys_of, &progress) else {
+            let pass = KeyPass {
+                located: &located,
+                options: &options,
+                columns: &columns,
+                reading: &reading,
+                keys_of: &keys_of,
+                progress: &progress,
+            };
+            let Ok(whole) = pass.read() else {
                 continue;
             };
-            match read_keys_in_halves(&located, &options, &columns, &reading, &keys_of, &progress, 0) {
+            match pass.read_in_halves(0) {
                 Some(halves) => {
                     assert_eq!(summary(&halves), summary(&whole), "round {round}: {text:?}");
                     met += 1;

@@ -330,23 +330,7 @@ impl Input {
             let records = Records::new(source, delimiter);
             Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false }))
         };
-        let mut input = Input {
-            name,
-            header: Vec::new(),
-            has_header: !options.no_header,
-            rows,
-            first_number,
-            next_number: first_number,
-            warnings: Vec::new(),
-            structural: 0,
-            width: 0,
-            reading: CellReading::default(),
-            open_quote: None,
-            ended: false,
-            ended_in_quotes: false,
-            rows_read: 0,
-            pending: None,
-        };
+        let mut input = Input::of_rows(name, rows, !options.no_header, first_number);
         // A workbook's other sheets may hold rows: the message names the one read.
         let empty = |input: &Input| match (&input.rows, options.sheet.as_deref()) {
             (Rows::Csv(_), _) => "the file is empty".to_string(),
@@ -378,13 +362,23 @@ impl Input {
         let mut file = File::open(&located.path).map_err(fail)?;
         file.seek(io::SeekFrom::Start(start)).map_err(fail)?;
         let records = Records::new(Box::new(file), delimiter);
-        Ok(Input {
-            name: located.name.clone(),
+        let rows = Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false }));
+        let mut input = Input::of_rows(located.name.clone(), rows, false, 0);
+        // Not the file's first row: blank lines before it are rows, and a byte-order mark is a
+        // character like any other.
+        input.rows_read = 1;
+        Ok(input)
+    }
+
+    /// An input of `rows` with nothing read yet, numbered from `first_number`.
+    fn of_rows(name: String, rows: Rows, has_header: bool, first_number: u64) -> Input {
+        Input {
+            name,
             header: Vec::new(),
-            has_header: false,
-            rows: Rows::Csv(Box::new(CsvRows { records, blank: 0, held: false })),
-            first_number: 0,
-            next_number: 0,
+            has_header,
+            rows,
+            first_number,
+            next_number: first_number,
             warnings: Vec::new(),
             structural: 0,
             width: 0,
@@ -392,11 +386,9 @@ impl Input {
             open_quote: None,
             ended: false,
             ended_in_quotes: false,
-            // Not the file's first row: blank lines before it are rows, and a byte-order
-            // mark is a character like any other.
-            rows_read: 1,
+            rows_read: 0,
             pending: None,
-        })
+        }
     }
 
     /// A CSV file's delimiter; `None` for a sheet.
