@@ -632,15 +632,13 @@ impl CellReading {
             }
         }
         let cells = reused(&mut row.cells, bounds.len());
-        let Some(..) = self.only else {
-            // When every cell is read, one look at the whole record costs less than one a cell;
-            // it is ASCII, so each cell is UTF-8 too.
+        if self.only.is_none() {
             for (&(start, end), cell) in bounds.iter().zip(cells) {
                 empty_for(cell, end - start);
                 cell.push_str(ascii_text(&bytes[start..end]));
             }
             return;
-        };
+        }
         // Only the cells read are looked at; the others are left empty.
         cells.iter_mut().for_each(String::clear);
         for &i in &self.only_list {
