@@ -1292,6 +1292,28 @@ mod tests {
     }
 
     #[test]
+    fn cells_sort_as_their_entries_do() {
+        // Keys over every digit, some repeated, some of few bits, some empty; one and three
+        // columns. Entries are unique (a place each): sorted, they are in key then place order.
+        let mut random = crate::xorshift(7);
+        for n in [0, 1, 5, 3000, 100_000] {
+            let keys: Vec<u64> = (0..n)
+                .map(|_| match random() {
+                    r if r % 5 == 0 => 0,
+                    r if r % 3 == 0 => (r % 50) | 1,
+                    r => r | 1,
+                })
+                .collect();
+            for columns in [1, 3] {
+                let entry = |cell: usize| cell_key(&keys, columns, cell) >> 32 << 32 | cell as u64;
+                let mut expected: Vec<u64> = (0..keys.len()).filter(|&c| keys[c] != 0).map(entry).collect();
+                expected.sort_unstable();
+                assert_eq!(sorted_cells(&keys, columns), expected, "{n} cells, {columns} columns");
+            }
+        }
+    }
+
+    #[test]
     fn many_cells_sort_in_place_order_within_a_key() {
         // Enough cells for every radix digit to matter; keys repeat every 1,000 cells.
         let keys: Vec<u64> =
