@@ -991,14 +991,15 @@ fn key_cells<'a>(
     let mut out = CellKeys { keys: Vec::with_capacity(rows.len() * columns.len()), prefixed: Vec::new() };
     for row in rows {
         for column in columns {
+            let text = row.text(column.index);
             // An empty cell's key is empty, whatever the options (most cells of a column of
             // IMEIs, in an inventory of laptops).
-            if row.text(column.index).is_empty() {
+            if text.is_empty() {
                 out.keys.push(identity_hash(""));
                 continue;
             }
             let options = || reading.options(reading.vendor(row), column);
-            keys_of.plain_key_into(row.text(column.index), options, &mut key);
+            keys_of.plain_key_into(text, options, &mut key);
             if keys_of.stripped(&key).is_some() {
                 let cell = out.keys.len();
                 out.prefixed.push(Prefixed { cell, key: key.clone(), vendor: reading.vendor(row) });

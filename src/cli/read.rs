@@ -109,8 +109,6 @@ pub struct Input {
     open_quote: Option<(u64, usize)>,
     /// The end was reached (and what it shows reported).
     ended: bool,
-    /// The last row ended inside quotes when the end was reached.
-    ended_in_quotes: bool,
     /// Rows read so far, the header included.
     rows_read: u64,
     /// The first row of a file without a header, read early to tell an empty file.
@@ -120,11 +118,9 @@ pub struct Input {
 /// Which cells of a CSV record are read, and which are looked at for the warnings.
 #[derive(Default)]
 struct CellReading {
-    /// When set, only the columns marked here are read (the others come back empty): passes
+    /// When set, only these columns are read, in order (the others come back empty): passes
     /// that need one column of a wide file skip the cost of the rest.
-    only: Option<Vec<bool>>,
-    /// The columns `only` marks, in order.
-    only_list: Vec<usize>,
+    only: Option<Vec<usize>>,
     /// Whether the columns not read are still checked for what the warnings report (bytes that
     /// are not UTF-8, NULs, long cells), as a pass whose warnings are shown needs.
     warn_unread: bool,
@@ -385,7 +381,6 @@ impl Input {
             reading: CellReading::default(),
             open_quote: None,
             ended: false,
-            ended_in_quotes: false,
             rows_read: 0,
             pending: None,
         }
@@ -402,7 +397,7 @@ impl Input {
     /// Whether the rows ended with one inside quotes: the file (or the part read) ended before
     /// a quote opened in its last row closed.
     pub fn ended_in_quotes(&self) -> bool {
-        self.ended_in_quotes
+        self.ended && self.open_quote.is_some()
     }
 
     /// A header name used twice makes `--column NAME` and the appended columns ambiguous.
@@ -450,9 +445,9 @@ impl Input {
     /// Reads only `columns` from now on; the other cells come back empty, and what is wrong
     /// with them is not looked for.
     pub fn only_columns(&mut self, columns: &[usize]) {
-        let mut read = vec![false; columns.iter().max().map_or(0, |&c| c + 1)];
-        columns.iter().for_each(|&c| read[c] = true);
-        self.reading.only_list = (0..read.len()).filter(|&c| read[c]).collect();
+        let mut read = columns.to_vec();
+        read.sort_unstable();
+        read.dedup();
         self.reading.only = Some(read);
     }
 
@@ -586,8 +581,7 @@ impl Input {
         if std::mem::replace(&mut self.ended, true) {
             return;
         }
-        if let Some((row, column)) = self.open_quote.take() {
-            self.ended_in_quotes = true;
+        if let Some((row, column)) = self.open_quote {
             self.structural += 1;
             self.warnings.push(Warning {
                 row,
@@ -632,16 +626,16 @@ impl CellReading {
             }
         }
         let cells = reused(&mut row.cells, bounds.len());
-        if self.only.is_none() {
+        let Some(only) = &self.only else {
             for (&(start, end), cell) in bounds.iter().zip(cells) {
                 empty_for(cell, end - start);
                 cell.push_str(ascii_text(&bytes[start..end]));
             }
             return;
-        }
+        };
         // Only the cells read are looked at; the others are left empty.
         cells.iter_mut().for_each(String::clear);
-        for &i in &self.only_list {
+        for &i in only {
             let (Some(&(start, end)), Some(cell)) = (bounds.get(i), cells.get_mut(i)) else { break };
             empty_for(cell, end - start);
             cell.push_str(ascii_text(&bytes[start..end]));
@@ -670,7 +664,7 @@ impl CellReading {
 
     /// Whether column `i` is read.
     fn reads(&self, i: usize) -> bool {
-        self.only.as_ref().is_none_or(|only| only.get(i).copied().unwrap_or(false))
+        self.only.as_ref().is_none_or(|only| only.binary_search(&i).is_ok())
     }
 
     /// The text of a CSV record's cells into `row` (its strings reused), with a warning in
